@@ -43,6 +43,8 @@ export const EventHeader = {
   causationId: 'gantry-causation-id',
   /** Dead-letter id when the delivery is a replay of it. */
   replayOf: 'gantry-replay-of',
+  /** When the first delivery to the destination group failed (carried on retries). */
+  firstFailedAt: 'gantry-first-failed-at',
 } as const;
 
 /** Routing: broadcast events by type, retries and replays by consumer group. */
