@@ -21,8 +21,9 @@ export function parseDuration(text: string): number {
     const start = PART.lastIndex;
     const match = PART.exec(input);
     if (!match) {
+      const rest = start > 0 ? ` (cannot read "${input.slice(start)}")` : '';
       throw new Error(
-        `"${input}" is not a duration (unexpected "${input.slice(start)}"); write e.g. 500ms, 30s, 5m, 64h or 7d`,
+        `is not a duration${rest}: write a number and a unit (ms, s, m, h, d), e.g. 500ms, 30s, 5m, 64h or 7d`,
       );
     }
     total += Number(match[1]) * UNIT_MILLIS[match[2]!]!;
