@@ -90,8 +90,12 @@ describe.each(backboneCombos())('event backbone on $name', (combo) => {
       handle.db,
       sql`select type, key, event_id from outbox`,
     );
-    expect(rows.map(({ type, key }) => ({ type, key }))).toEqual([{ type: 'widget.created', key: 'widget:w2' }]);
-    expect(rows[0]?.event_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(rows.map(({ type, key }) => ({ type, key }))).toEqual([
+      { type: 'widget.created', key: 'widget:w2' },
+    ]);
+    expect(rows[0]?.event_id).toMatch(
+      /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
   });
 
   it('delivers every event once to every subscribed group (fan-out)', async () => {

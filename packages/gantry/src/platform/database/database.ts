@@ -27,8 +27,9 @@ export interface DatabaseHandle {
 
 /** Rows of a raw `db.execute(sql…)`, whichever driver ran it. */
 export async function queryRows<T>(executor: Executor, query: SQL): Promise<T[]> {
-  const result = (await executor.execute(query)) as unknown as { rows: T[] };
-  return result.rows;
+  // Both drivers return an object with `rows`; the shared PgDatabase type cannot say so.
+  const result: unknown = await executor.execute(query);
+  return (result as { rows: T[] }).rows;
 }
 
 export async function openPglite(dataDir: string | undefined): Promise<DatabaseHandle> {

@@ -72,10 +72,8 @@ describe('withSpan', () => {
       { kind: SpanKind.PRODUCER, parentHeaders: headers },
       () => Promise.resolve({ ...headers, ...traceHeaders() }),
     );
-    await withSpan(
-      'release.created process',
-      { kind: SpanKind.CONSUMER, parentHeaders: published },
-      () => Promise.resolve(),
+    await withSpan('release.created process', { kind: SpanKind.CONSUMER, parentHeaders: published }, () =>
+      Promise.resolve(),
     );
 
     const request = spanNamed('POST /releases');

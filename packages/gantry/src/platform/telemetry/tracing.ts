@@ -116,15 +116,30 @@ function currentTracer(): Tracer {
   return trace.getTracer(TRACER_NAME);
 }
 
-const gantryTracer: Tracer = {
+class GantryTracer implements Tracer {
   startSpan(name: string, options?: SpanOptions, ctx?: Context): Span {
     return currentTracer().startSpan(name, options, ctx);
-  },
+  }
+
+  startActiveSpan<F extends (span: Span) => unknown>(name: string, fn: F): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(
+    name: string,
+    options: SpanOptions,
+    fn: F,
+  ): ReturnType<F>;
+  startActiveSpan<F extends (span: Span) => unknown>(
+    name: string,
+    options: SpanOptions,
+    ctx: Context,
+    fn: F,
+  ): ReturnType<F>;
   startActiveSpan(...args: unknown[]): unknown {
-    const delegate = currentTracer();
-    return (delegate.startActiveSpan as (...forwarded: unknown[]) => unknown).apply(delegate, args);
-  },
-} as Tracer;
+    const delegate = currentTracer() as unknown as { startActiveSpan(...forwarded: unknown[]): unknown };
+    return delegate.startActiveSpan(...args);
+  }
+}
+
+const gantryTracer = new GantryTracer();
 
 /** `traceparent` (and `tracestate`) of the active span, to carry in HTTP or event headers; {} without one. */
 export function traceHeaders(): Record<string, string> {

@@ -1,4 +1,5 @@
 import { connect, type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
+import { setMaxListeners } from 'node:events';
 import { errorMessage } from '../../../shared/errors.js';
 import { redactText, redactUrl } from '../../../shared/redact.js';
 import { sleep, withTimeout } from '../../../shared/sleep.js';
@@ -112,6 +113,8 @@ export class AmqpTransport implements Transport {
     this.redeliveryDelayMs = options.redeliveryDelayMs ?? 1_000;
     this.reconnectInitialDelayMs = options.reconnectInitialDelayMs ?? 200;
     this.reconnectMaxDelayMs = options.reconnectMaxDelayMs ?? 10_000;
+    // Every delivery pausing before its requeue waits on it.
+    setMaxListeners(0, this.closing.signal);
   }
 
   /** The durable queue of a consumer group. */
@@ -315,7 +318,7 @@ export class AmqpTransport implements Transport {
       'disconnected',
       redactText(error ? `connection lost: ${error.message}` : 'connection closed by the broker'),
     );
-    // no reconnect
+    this.scheduleReconnect();
   }
 
   private scheduleReconnect(): void {
@@ -441,7 +444,7 @@ export class AmqpTransport implements Transport {
     } catch {
       // The runtime reports handler failures; the transport only redelivers.
       await sleep(this.redeliveryDelayMs, this.closing.signal);
-      ignoreClosed(() => channel.ack(message));
+      ignoreClosed(() => channel.nack(message, false, true));
       return;
     }
     // If the channel is gone the broker has requeued the message already.

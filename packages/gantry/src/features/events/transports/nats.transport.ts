@@ -19,6 +19,7 @@ import {
   type JsMsg,
   type NatsConnection,
 } from 'nats';
+import { setMaxListeners } from 'node:events';
 import { errorMessage } from '../../../shared/errors.js';
 import { redactText, redactUrl } from '../../../shared/redact.js';
 import { Semaphore } from '../../../shared/semaphore.js';
@@ -108,6 +109,7 @@ export class NatsTransport implements Transport {
   private reconnectAttempt = 0;
   private readonly subscriptions = new Set<ActiveSubscription>();
   private readonly closing = new AbortController();
+  private readonly keepAlives = new Set<NodeJS.Timeout>();
 
   constructor(private readonly options: NatsTransportOptions) {
     const url = new URL(options.url);
@@ -123,6 +125,8 @@ export class NatsTransport implements Transport {
     this.publishTimeoutMs = options.publishTimeoutMs ?? 10_000;
     this.reconnectInitialDelayMs = options.reconnectInitialDelayMs ?? 200;
     this.reconnectMaxDelayMs = options.reconnectMaxDelayMs ?? 10_000;
+    // Every subscription's restart loop waits on it.
+    setMaxListeners(0, this.closing.signal);
   }
 
   /** Durable consumer of a group: durable names may not contain dots. */
@@ -232,6 +236,8 @@ export class NatsTransport implements Transport {
     this.closed = true;
     this.connected = false;
     this.closing.abort();
+    for (const keepAlive of this.keepAlives) clearInterval(keepAlive);
+    this.keepAlives.clear();
     for (const subscription of this.subscriptions) {
       subscription.active = false;
       subscription.messages?.stop();
@@ -452,6 +458,7 @@ export class NatsTransport implements Transport {
       await sleep(backoffDelay(attempt++, 500, this.reconnectMaxDelayMs), this.closing.signal);
       if (!subscription.active || !this.connected) continue;
       try {
+        if (this.jsm) await this.ensureStream(this.jsm);
         await this.ensureConsumer(subscription);
         subscription.messages = await this.consume(subscription);
       } catch (error) {
@@ -463,18 +470,19 @@ export class NatsTransport implements Transport {
   private async watchConsumer(subscription: ActiveSubscription, messages: ConsumerMessages): Promise<void> {
     for await (const status of await messages.status()) {
       if (
-        status.type !== ConsumerEvents.ConsumerNotFound &&
-        status.type !== ConsumerEvents.ConsumerDeleted &&
-        status.type !== ConsumerEvents.StreamNotFound
+        status.type === ConsumerEvents.ConsumerNotFound ||
+        status.type === ConsumerEvents.ConsumerDeleted ||
+        status.type === ConsumerEvents.StreamNotFound
       ) {
-        continue;
+        if (!subscription.active) return;
+        // The client would only keep polling for it: stop, and let run()
+        // declare the stream and consumer again and consume afresh.
+        this.report(
+          `consumer of group ${subscription.request.group} is missing (${status.type}); creating it again`,
+        );
+        messages.stop();
+        return;
       }
-      // The client keeps retrying the consumer; create it again so it finds one.
-      if (!subscription.active) continue;
-      this.report(
-        `consumer of group ${subscription.request.group} is missing (${status.type}); creating it again`,
-      );
-      await this.restoreTopology();
     }
   }
 
@@ -502,17 +510,16 @@ export class NatsTransport implements Transport {
     // A handler may outlast ack_wait; tell the server it is still at work so
     // the message is not handed to another instance meanwhile.
     const keepAlive = setInterval(() => ignoreClosed(() => message.working()), this.ackWaitMs / 2);
-    const stop = () => clearInterval(keepAlive);
-    this.closing.signal.addEventListener('abort', stop, { once: true });
+    this.keepAlives.add(keepAlive);
     try {
       await subscription.request.deliver(envelope);
       ignoreClosed(() => message.ack());
     } catch {
       // The runtime reports handler failures; the transport only redelivers.
-      ignoreClosed(() => message.ack());
+      ignoreClosed(() => message.nak(this.redeliveryDelayMs));
     } finally {
-      stop();
-      this.closing.signal.removeEventListener('abort', stop);
+      clearInterval(keepAlive);
+      this.keepAlives.delete(keepAlive);
     }
   }
 

@@ -1,11 +1,13 @@
-import { connect as amqpConnect } from 'amqplib';
-import { connect as natsConnect } from 'nats';
+import { connect as amqpConnect, type Channel, type GetMessage } from 'amqplib';
+import { connect as natsConnect, type NatsConnection } from 'nats';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { uuidv7 } from '../../../shared/uuidv7.js';
 import { startTcpProxy, type TcpProxy } from '../../../testing/tcp-proxy.js';
 import { testServiceUrl, uniqueSuffix } from '../../../testing/test-backends.js';
 import { eventRoute, type EventEnvelope } from '../event.js';
 import { AmqpTransport, type BrokerTransportEvents, type MalformedMessage } from './amqp.transport.js';
+import { createTransport } from './create-transport.js';
+import { InProcessTransport } from './in-process.transport.js';
 import { NatsTransport } from './nats.transport.js';
 import type { Subscription, Transport, TransportKind } from './transport.js';
 
@@ -21,6 +23,8 @@ interface Harness {
   create(url: string, events?: BrokerTransportEvents): Transport;
   /** Puts raw bytes on an event route, past the transport's encoding. */
   publishRaw(route: string, body: Buffer): Promise<void>;
+  /** Deletes a group's queue or durable consumer behind the transport's back. */
+  deleteGroup(group: string): Promise<void>;
   /** Deletes everything this file created on the broker. */
   cleanup(groups: readonly string[]): Promise<void>;
 }
@@ -31,7 +35,7 @@ function rabbitmqHarness(): Harness {
   const brokerUrl = testServiceUrl('GANTRY_TEST_AMQP_URL');
   const exchange = `gantry-test.transport-${suffix}`;
   const queuePrefix = `gantry-test.transport-${suffix}`;
-  const withChannel = async (work: (channel: import('amqplib').Channel) => Promise<void>) => {
+  const withChannel = async (work: (channel: Channel) => Promise<void>) => {
     const model = await amqpConnect(brokerUrl);
     try {
       await work(await model.createChannel());
@@ -57,6 +61,10 @@ function rabbitmqHarness(): Harness {
         channel.publish(exchange, route, body, { persistent: true });
         await channel.close();
       }),
+    deleteGroup: (group) =>
+      withChannel(async (channel) => {
+        await channel.deleteQueue(`${queuePrefix}.${group}`);
+      }),
     cleanup: (groups) =>
       withChannel(async (channel) => {
         for (const group of groups) await channel.deleteQueue(`${queuePrefix}.${group}`);
@@ -70,7 +78,7 @@ function natsHarness(): Harness {
   const stream = `GANTRY_TEST_TRANSPORT_${suffix.toUpperCase()}`;
   const subjectPrefix = `gantry-test-transport-${suffix}`;
   const broker = new URL(brokerUrl);
-  const withConnection = async (work: (nc: import('nats').NatsConnection) => Promise<void>) => {
+  const withConnection = async (work: (nc: NatsConnection) => Promise<void>) => {
     const nc = await natsConnect({ servers: `${broker.hostname}:${broker.port || '4222'}` });
     try {
       await work(nc);
@@ -96,6 +104,11 @@ function natsHarness(): Harness {
     publishRaw: (route, body) =>
       withConnection(async (nc) => {
         await nc.jetstream().publish(`${subjectPrefix}.${route}`, body);
+      }),
+    deleteGroup: (group) =>
+      withConnection(async (nc) => {
+        const jsm = await nc.jetstreamManager();
+        await jsm.consumers.delete(stream, NatsTransport.durableName(group));
       }),
     cleanup: (groups) =>
       withConnection(async (nc) => {
@@ -154,9 +167,9 @@ class Recorder {
 }
 
 describe.each([
-  { name: 'RabbitMQ', harness: rabbitmqHarness },
-  { name: 'NATS JetStream', harness: natsHarness },
-])('$name transport', ({ harness: makeHarness }) => {
+  ['RabbitMQ', rabbitmqHarness],
+  ['NATS JetStream', natsHarness],
+])('%s transport', (_name, makeHarness) => {
   const harness = makeHarness();
   const groups = new Set<string>();
   let open: Transport[] = [];
@@ -400,6 +413,32 @@ describe.each([
     expect(recorder.received).toHaveLength(2);
   });
 
+  it('declares its queue or consumer again when it is deleted under it', async () => {
+    const errors: Error[] = [];
+    const consumer = await transport(harness.brokerUrl, { onError: (error) => errors.push(error) });
+    const recorder = new Recorder();
+    await subscribe(consumer, 'redeclared', ['redeclare.tested'], recorder.deliver);
+    const first = envelope('redeclare.tested');
+    await consumer.publish([first]);
+    await waitFor(() => recorder.has(first.id), 'the first event');
+
+    await harness.deleteGroup('redeclared');
+    // What is published before it exists again is lost, so probe until one arrives.
+    const probes: string[] = [];
+    await waitFor(() => {
+      if (probes.some((id) => recorder.has(id))) return true;
+      const probe = envelope('redeclare.tested');
+      probes.push(probe.id);
+      consumer.publish([probe]).catch(() => undefined);
+      return false;
+    }, 'a probe to arrive once the queue or consumer exists again');
+    const later = envelope('redeclare.tested');
+    await consumer.publish([later]);
+    await waitFor(() => recorder.has(later.id), 'the later event');
+    expect(recorder.count(later.id)).toBe(1);
+    expect(errors.length).toBeGreaterThan(0);
+  });
+
   it('stops delivering to a cancelled subscription', async () => {
     const publisher = await transport();
     const cancelled = new Recorder();
@@ -436,13 +475,13 @@ describe('RabbitMQ message properties', () => {
         },
       });
       await transport.publish([event]);
-      let message: import('amqplib').GetMessage | false = false;
+      let message: GetMessage | false = false;
       for (let tries = 0; message === false && tries < 400; tries++) {
         message = await channel.get(queue, { noAck: true });
         if (message === false) await new Promise((resolve) => setTimeout(resolve, 25));
       }
       expect(message).not.toBe(false);
-      const { properties, content } = message as import('amqplib').GetMessage;
+      const { properties, content } = message as GetMessage;
       expect(properties.deliveryMode).toBe(2);
       expect(properties.messageId).toBe(event.id);
       expect(properties.contentType).toBe('application/json');
@@ -495,5 +534,22 @@ describe('NATS deduplication', () => {
       await jsm.streams.delete(stream);
       await nc.close();
     }
+  });
+});
+
+describe('createTransport', () => {
+  it('picks the transport by the URL scheme', () => {
+    expect(createTransport(undefined)).toBeInstanceOf(InProcessTransport);
+    expect(createTransport('amqp://guest:guest@127.0.0.1:5672').kind).toBe('rabbitmq');
+    expect(createTransport('amqps://broker.example:5671').kind).toBe('rabbitmq');
+    expect(createTransport('nats://127.0.0.1:4222').kind).toBe('nats');
+    expect(createTransport('tls://nats.example:4222').kind).toBe('nats');
+  });
+
+  it('explains an unsupported URL without revealing its password', () => {
+    expect(() => createTransport('kafka://user:sup3r-secret@broker:9092')).toThrow(
+      /unsupported scheme kafka:/,
+    );
+    expect(() => createTransport('kafka://user:sup3r-secret@broker:9092')).not.toThrow(/sup3r-secret/);
   });
 });
