@@ -29,6 +29,13 @@ export default tseslint.config(
     },
   },
   {
+    // Plain JavaScript entry points and scripts run on Node.
+    files: ['**/*.js', '**/*.mjs'],
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly' },
+    },
+  },
+  {
     files: ['**/*.test.ts', 'packages/*/test/**', 'packages/*/bench/**'],
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',

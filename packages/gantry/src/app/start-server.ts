@@ -1,0 +1,182 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { GantryConfig } from '../config/config.js';
+import { EventBackbone } from '../features/events/event-backbone.js';
+import { createTransport } from '../features/events/transports/create-transport.js';
+import { runMigrations } from '../platform/database/migrate.js';
+import { createHttpApp } from '../platform/http/http-app.js';
+import { createLogger, type Logger } from '../platform/logging/logger.js';
+import { BackboneMetrics, HttpMetrics, MetricsRegistry } from '../platform/metrics/metrics.js';
+import { initTracing, type TracingHandle } from '../platform/telemetry/tracing.js';
+import { errorMessage, StartupError } from '../shared/errors.js';
+import { redactText } from '../shared/redact.js';
+import { AppModule } from './app.module.js';
+import { openConfiguredDatabase, type OpenedDatabase } from './open-database.js';
+
+export interface RunningServer {
+  app: NestFastifyApplication;
+  backbone: EventBackbone;
+  /** The address it listens on, e.g. http://127.0.0.1:7070. */
+  url: string;
+  /** Graceful shutdown; resolves when everything is closed. */
+  stop(): Promise<void>;
+}
+
+export interface StartServerOptions {
+  /** Install SIGTERM/SIGINT handlers that stop gracefully and exit (the CLI does; tests do not). */
+  handleSignals?: boolean;
+  /** Let the caller register consumers (tests) before the backbone starts. */
+  beforeStart?: (backbone: EventBackbone) => void;
+}
+
+/**
+ * The composition root of `gantry server`: configuration → logger, tracing →
+ * database (migrated) → broker transport → event backbone → HTTP app. The
+ * backbone connects in the background, so the API answers (and /readyz says
+ * what is missing) even while the broker is still unreachable.
+ */
+export async function startServer(
+  config: GantryConfig,
+  options: StartServerOptions = {},
+): Promise<RunningServer> {
+  const { handleSignals = true } = options;
+  const logger = createLogger(config.log);
+  const tracing = initTracing({
+    serviceName: config.telemetry.serviceName,
+    otlpEndpoint: config.telemetry.otlpEndpoint,
+  });
+  logger.info(
+    { database: config.database.url ? 'PostgreSQL' : `PGlite in ${config.database.dataDir}` },
+    config.database.url || existsSync(join(config.database.dataDir, 'PG_VERSION'))
+      ? 'opening the database'
+      : 'creating the embedded database (the first start takes several seconds)',
+  );
+  const database = await openConfiguredDatabase(config.database, (error) =>
+    logger.warn({ error: redactText(error.message) }, 'database connection error; the pool reconnects'),
+  );
+  try {
+    await runMigrations(database.handle);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  logger.info({ database: database.handle.description }, 'database migrated');
+
+  const metrics = new MetricsRegistry();
+  const backboneMetrics = new BackboneMetrics(metrics);
+  const transport = createTransport(config.broker.url, {
+    onStatusChange: (status, detail) =>
+      status === 'connected'
+        ? logger.info({ broker: transport.description }, 'broker connected')
+        : logger.warn({ broker: transport.description, detail }, 'broker disconnected; reconnecting'),
+    onMalformed: (message) =>
+      logger.error({ message }, 'dropped a broker message that is not a Gantry event'),
+    onError: (error) => logger.warn({ error: redactText(errorMessage(error)) }, 'broker error'),
+  });
+  const backbone = new EventBackbone({
+    database: database.handle,
+    transport,
+    logger,
+    relay: config.relay,
+    consumers: {
+      concurrency: config.consumers.concurrency,
+      maxAttempts: config.consumers.maxAttempts,
+      baseDelayMs: config.consumers.retryBaseMs,
+      maxDelayMs: config.consumers.retryMaxMs,
+    },
+    instrumentation: backboneMetrics,
+  });
+  backboneMetrics.setOutboxStatsSource(() => backbone.outboxStats());
+  backboneMetrics.setDeadLetterCountSource(() => backbone.unresolvedDeadLetters());
+
+  let app: NestFastifyApplication;
+  try {
+    app = await createHttpApp(
+      AppModule.register({ config, database: database.handle, backbone, logger, metrics }),
+      { logger, metrics: new HttpMetrics(metrics) },
+    );
+    await app.init(); // runs onModuleInit: features register their consumers here
+    options.beforeStart?.(backbone);
+    backbone.start();
+    await app.listen({ host: config.http.host, port: config.http.port });
+  } catch (error) {
+    await backbone.stop(config.shutdownTimeoutMs).catch(() => undefined);
+    await database.close().catch(() => undefined);
+    throw listenError(error, config);
+  }
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.http.port;
+  const url = `http://${config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host}:${port}`;
+  logger.info(
+    { url, database: database.handle.description, broker: transport.description },
+    'Gantry is listening',
+  );
+
+  const stop = onceOnly(() => shutdown({ app, backbone, database, tracing, logger, config }));
+  if (handleSignals) installSignalHandlers(stop, logger);
+  return { app, backbone, url, stop };
+}
+
+async function shutdown(parts: {
+  app: NestFastifyApplication;
+  backbone: EventBackbone;
+  database: OpenedDatabase;
+  tracing: TracingHandle;
+  logger: Logger;
+  config: GantryConfig;
+}): Promise<void> {
+  const { app, backbone, database, tracing, logger, config } = parts;
+  logger.info(
+    { timeoutMs: config.shutdownTimeoutMs },
+    'shutting down: no new work, finishing what is in flight',
+  );
+  // Deliveries stop and in-flight handlers finish first, while the HTTP server
+  // still answers /healthz; then HTTP closes; the database goes last.
+  await backbone.stop(config.shutdownTimeoutMs);
+  await app
+    .close()
+    .catch((error: unknown) => logger.warn({ error: errorMessage(error) }, 'HTTP server close failed'));
+  await tracing.shutdown().catch(() => undefined);
+  await database.close();
+  logger.info('stopped');
+}
+
+function installSignalHandlers(stop: () => Promise<void>, logger: Logger): void {
+  let signalled = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (signalled) {
+      logger.warn({ signal }, 'second signal: exiting now');
+      process.exit(1);
+    }
+    signalled = true;
+    logger.info({ signal }, 'received signal');
+    stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ error: redactText(errorMessage(error)) }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
+
+function onceOnly(action: () => Promise<void>): () => Promise<void> {
+  let running: Promise<void> | undefined;
+  return () => (running ??= action());
+}
+
+function listenError(error: unknown, config: GantryConfig): Error {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE') {
+    return new StartupError(
+      `port ${config.http.port} on ${config.http.host} is already in use; stop whatever holds it or set GANTRY_PORT`,
+    );
+  }
+  if (code === 'EADDRNOTAVAIL') {
+    return new StartupError(`cannot listen on ${config.http.host}: no such address here; check GANTRY_HOST`);
+  }
+  return error instanceof Error ? error : new Error(String(error));
+}
