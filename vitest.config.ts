@@ -7,6 +7,7 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    globalSetup: ['packages/gantry/src/testing/build-setup.ts'],
     env: { GANTRY_TEST_MODE: 'embedded' },
   },
 });

@@ -13,7 +13,10 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    globalSetup: ['packages/gantry/src/testing/integration-setup.ts'],
+    globalSetup: [
+      'packages/gantry/src/testing/integration-setup.ts',
+      'packages/gantry/src/testing/build-setup.ts',
+    ],
     env: { GANTRY_TEST_MODE: 'integration' },
   },
 });

@@ -4,11 +4,13 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { GantryConfig } from '../config/config.js';
 import { EventBackbone } from '../features/events/event-backbone.js';
 import { createTransport } from '../features/events/transports/create-transport.js';
+import type { Transport } from '../features/events/transports/transport.js';
+import type { DatabaseHandle } from '../platform/database/database.js';
 import { runMigrations } from '../platform/database/migrate.js';
 import { createHttpApp } from '../platform/http/http-app.js';
 import { createLogger, type Logger } from '../platform/logging/logger.js';
 import { BackboneMetrics, HttpMetrics, MetricsRegistry } from '../platform/metrics/metrics.js';
-import { initTracing, type TracingHandle } from '../platform/telemetry/tracing.js';
+import { initTracing, type SpanExporter, type TracingHandle } from '../platform/telemetry/tracing.js';
 import { errorMessage, StartupError } from '../shared/errors.js';
 import { redactText } from '../shared/redact.js';
 import { AppModule } from './app.module.js';
@@ -17,6 +19,7 @@ import { openConfiguredDatabase, type OpenedDatabase } from './open-database.js'
 export interface RunningServer {
   app: NestFastifyApplication;
   backbone: EventBackbone;
+  database: DatabaseHandle;
   /** The address it listens on, e.g. http://127.0.0.1:7070. */
   url: string;
   /** Graceful shutdown; resolves when everything is closed. */
@@ -28,6 +31,12 @@ export interface StartServerOptions {
   handleSignals?: boolean;
   /** Let the caller register consumers (tests) before the backbone starts. */
   beforeStart?: (backbone: EventBackbone) => void;
+  /** Use this database instead of opening the configured one (tests); it is closed on stop. */
+  database?: OpenedDatabase;
+  /** Use this transport instead of the configured broker (tests). */
+  transport?: Transport;
+  /** Also export spans here (tests read them from an in-memory exporter). */
+  spanExporter?: SpanExporter;
 }
 
 /**
@@ -45,16 +54,9 @@ export async function startServer(
   const tracing = initTracing({
     serviceName: config.telemetry.serviceName,
     otlpEndpoint: config.telemetry.otlpEndpoint,
+    exporter: options.spanExporter,
   });
-  logger.info(
-    { database: config.database.url ? 'PostgreSQL' : `PGlite in ${config.database.dataDir}` },
-    config.database.url || existsSync(join(config.database.dataDir, 'PG_VERSION'))
-      ? 'opening the database'
-      : 'creating the embedded database (the first start takes several seconds)',
-  );
-  const database = await openConfiguredDatabase(config.database, (error) =>
-    logger.warn({ error: redactText(error.message) }, 'database connection error; the pool reconnects'),
-  );
+  const database = options.database ?? (await openDatabase(config, logger));
   try {
     await runMigrations(database.handle);
   } catch (error) {
@@ -65,15 +67,7 @@ export async function startServer(
 
   const metrics = new MetricsRegistry();
   const backboneMetrics = new BackboneMetrics(metrics);
-  const transport = createTransport(config.broker.url, {
-    onStatusChange: (status, detail) =>
-      status === 'connected'
-        ? logger.info({ broker: transport.description }, 'broker connected')
-        : logger.warn({ broker: transport.description, detail }, 'broker disconnected; reconnecting'),
-    onMalformed: (message) =>
-      logger.error({ message }, 'dropped a broker message that is not a Gantry event'),
-    onError: (error) => logger.warn({ error: redactText(errorMessage(error)) }, 'broker error'),
-  });
+  const transport = options.transport ?? configuredTransport(config, logger);
   const backbone = new EventBackbone({
     database: database.handle,
     transport,
@@ -115,7 +109,7 @@ export async function startServer(
 
   const stop = onceOnly(() => shutdown({ app, backbone, database, tracing, logger, config }));
   if (handleSignals) installSignalHandlers(stop, logger);
-  return { app, backbone, url, stop };
+  return { app, backbone, database: database.handle, url, stop };
 }
 
 async function shutdown(parts: {
@@ -179,4 +173,30 @@ function listenError(error: unknown, config: GantryConfig): Error {
     return new StartupError(`cannot listen on ${config.http.host}: no such address here; check GANTRY_HOST`);
   }
   return error instanceof Error ? error : new Error(String(error));
+}
+
+function openDatabase(config: GantryConfig, logger: Logger): Promise<OpenedDatabase> {
+  const firstStart = !config.database.url && !existsSync(join(config.database.dataDir, 'PG_VERSION'));
+  logger.info(
+    { database: config.database.url ? 'PostgreSQL' : `PGlite in ${config.database.dataDir}` },
+    firstStart
+      ? 'creating the embedded database (the first start takes several seconds)'
+      : 'opening the database',
+  );
+  return openConfiguredDatabase(config.database, (error) =>
+    logger.warn({ error: redactText(error.message) }, 'database connection error; the pool reconnects'),
+  );
+}
+
+function configuredTransport(config: GantryConfig, logger: Logger): Transport {
+  const transport = createTransport(config.broker.url, {
+    onStatusChange: (status, detail) =>
+      status === 'connected'
+        ? logger.info({ broker: transport.description }, 'broker connected')
+        : logger.warn({ broker: transport.description, detail }, 'broker disconnected; reconnecting'),
+    onMalformed: (message) =>
+      logger.error({ message }, 'dropped a broker message that is not a Gantry event'),
+    onError: (error) => logger.warn({ error: redactText(errorMessage(error)) }, 'broker error'),
+  });
+  return transport;
 }
