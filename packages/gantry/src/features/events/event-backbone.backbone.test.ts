@@ -34,11 +34,15 @@ describe.each(backboneCombos())('event backbone on $name', (combo) => {
     await handle.db.execute(sql`truncate effects, widgets, outbox, processed_events, dead_letters`);
   });
 
-  function backbone(options: { maxAttempts?: number; concurrency?: number } = {}): EventBackbone {
+  /** A backbone; pass the namespace of an earlier one to restart "the same" Gantry on the same queues. */
+  function backbone(
+    options: { maxAttempts?: number; concurrency?: number; namespace?: string } = {},
+  ): EventBackbone {
+    const { namespace = uniqueSuffix(), ...rest } = options;
     const created = createTestBackbone({
       database: handle,
-      transport: createTestTransport(combo.transport, uniqueSuffix()),
-      ...options,
+      transport: createTestTransport(combo.transport, namespace),
+      ...rest,
     });
     running.push(created);
     return created;
@@ -227,7 +231,8 @@ describe.each(backboneCombos())('event backbone on $name', (combo) => {
   });
 
   it('fires a durable timer once, after a restart, not before it is due', async () => {
-    const first = backbone();
+    const namespace = uniqueSuffix();
+    const first = backbone({ namespace });
     first.consumers.register({ group: 'timers', eventType: 'pause.elapsed', handle: recordEffect('timers') });
     await first.ready();
     const dueAt = new Date(Date.now() + 1_500);
@@ -256,6 +261,46 @@ describe.each(backboneCombos())('event backbone on $name', (combo) => {
     expect(new Date(row!.processed_at).getTime()).toBeGreaterThanOrEqual(dueAt.getTime());
     await waitFor(async () => (await second.outboxStats()).scheduled === 0, { what: 'no scheduled timers' });
     expect(await effects('timers')).toHaveLength(1);
+  });
+
+  it('stops gracefully: a handler in flight finishes and commits, nothing new starts', async () => {
+    const namespace = uniqueSuffix();
+    const instance = backbone({ concurrency: 1, namespace });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let started = 0;
+    instance.consumers.register({
+      group: 'slow',
+      eventType: 'widget.created',
+      handle: async (event: DeliveredEvent<{ n: number }>, tx) => {
+        started += 1;
+        await gate;
+        await recordEffect('slow')(event, tx);
+      },
+    });
+    await instance.ready();
+    await handle.db.transaction((tx) =>
+      instance.events.appendMany(tx, [
+        { type: 'widget.created', key: 'widget:a', payload: { n: 1 } },
+        { type: 'widget.created', key: 'widget:a', payload: { n: 2 } },
+      ]),
+    );
+    await waitFor(() => started === 1, { what: 'the first handler to start' });
+    const stopping = instance.stop(30_000);
+    release();
+    await stopping;
+    expect(instance.currentPhase).toBe('stopped');
+    expect((await effects('slow')).map((row) => row.n)).toEqual([1]);
+    expect(started).toBe(1);
+
+    // The second event was not lost: the next process handles it.
+    const next = backbone({ namespace });
+    next.consumers.register({ group: 'slow', eventType: 'widget.created', handle: recordEffect('slow') });
+    await next.ready();
+    await waitFor(async () => (await effects('slow')).length === 2, {
+      what: 'the second event after restart',
+    });
+    expect((await effects('slow')).map((row) => row.n)).toEqual([1, 2]);
   });
 
   it('lets handlers append follow-up events in their transaction, linked by causation', async () => {

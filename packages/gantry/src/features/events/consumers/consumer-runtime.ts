@@ -79,12 +79,16 @@ export class ConsumerRuntime {
   ): Promise<void> {
     if (this.stopping) {
       // Not acknowledged: the broker (or the relay, in-process) delivers it again after restart.
-      return Promise.reject(new Error('Gantry is shutting down; the event will be redelivered'));
+      return Promise.reject(shuttingDown());
     }
     if (envelope.destination !== null && envelope.destination !== definition.group) return Promise.resolve();
     const handler = definition.handlers.get(envelope.type);
     if (!handler) return Promise.resolve(); // A direct delivery of a type this group no longer handles.
-    const work = executor.run(envelope.key, () => this.handle(definition.group, handler, envelope));
+    // Checked again when the key's turn comes: events queued behind a slow one
+    // are left for redelivery rather than started during shutdown.
+    const work = executor.run(envelope.key, () =>
+      this.stopping ? Promise.reject(shuttingDown()) : this.handle(definition.group, handler, envelope),
+    );
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work)).catch(() => undefined);
     return work;
@@ -186,6 +190,10 @@ export class ConsumerRuntime {
       throw recordError;
     }
   }
+}
+
+function shuttingDown(): Error {
+  return new Error('Gantry is shutting down; the event will be redelivered');
 }
 
 function deliveredEvent(envelope: EventEnvelope): DeliveredEvent {

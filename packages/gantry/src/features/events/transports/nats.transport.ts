@@ -107,6 +107,8 @@ export class NatsTransport implements Transport {
   /** NATS ≥ 2.10 filters one consumer on several subjects; older servers get a wildcard. */
   private multipleFilters = false;
   private reconnectAttempt = 0;
+  /** Fails when the connection drops, so publishes in flight reject at once rather than time out. */
+  private connectionLost = lostSignal();
   private readonly subscriptions = new Set<ActiveSubscription>();
   private readonly closing = new AbortController();
   private readonly keepAlives = new Set<NodeJS.Timeout>();
@@ -160,8 +162,7 @@ export class NatsTransport implements Transport {
       await quietly(nc.close());
       throw this.failure('could not set up the JetStream stream', error);
     }
-    this.connected = true;
-    this.options.onStatusChange?.('connected');
+    this.markConnected();
     void this.watchConnection(nc);
   }
 
@@ -194,7 +195,12 @@ export class NatsTransport implements Transport {
       }
     };
     const workers = Math.min(this.maxPublishesInFlight, envelopes.length);
-    await Promise.all(Array.from({ length: workers }, worker));
+    const lost = this.connectionLost.promise;
+    try {
+      await Promise.race([Promise.all(Array.from({ length: workers }, worker)), lost]);
+    } catch (error) {
+      failed ??= { error };
+    }
     if (failed) {
       // No responders: the stream is gone (deleted, or a broker without its
       // data); create it again so the relay's retry can succeed.
@@ -235,6 +241,7 @@ export class NatsTransport implements Transport {
     if (this.closed) return;
     this.closed = true;
     this.connected = false;
+    this.connectionLost.fail(new Error('the transport was closed'));
     this.closing.abort();
     for (const keepAlive of this.keepAlives) clearInterval(keepAlive);
     this.keepAlives.clear();
@@ -282,27 +289,21 @@ export class NatsTransport implements Transport {
     void nc.closed().then((error) => {
       if (this.closed || this.nc !== nc) return;
       // Only a fatal error (say, revoked credentials) closes a client that retries forever.
-      this.connected = false;
       const detail = `connection closed for good${error ? `: ${redactText(error.message)}` : ''}`;
-      this.options.onStatusChange?.('disconnected', detail);
+      this.markDisconnected(detail);
       this.report(detail);
     });
     for await (const status of nc.status()) {
       if (this.closed) return;
       switch (status.type) {
         case Events.Disconnect:
-          if (this.connected) {
-            this.connected = false;
-            this.options.onStatusChange?.(
-              'disconnected',
-              `connection to ${typeof status.data === 'string' ? status.data : 'the server'} lost`,
-            );
-          }
+          this.markDisconnected(
+            `connection to ${typeof status.data === 'string' ? status.data : 'the server'} lost`,
+          );
           break;
         case Events.Reconnect:
           this.reconnectAttempt = 0;
-          this.connected = true;
-          this.options.onStatusChange?.('connected', 'reconnected');
+          this.markConnected('reconnected');
           // The client resumes pulling by itself; make sure there is still
           // something to pull from (a broker restarted without its data).
           void this.restoreTopology();
@@ -317,6 +318,19 @@ export class NatsTransport implements Transport {
           break;
       }
     }
+  }
+
+  private markConnected(detail?: string): void {
+    this.connected = true;
+    this.connectionLost = lostSignal();
+    this.options.onStatusChange?.('connected', detail);
+  }
+
+  private markDisconnected(detail: string): void {
+    if (!this.connected) return;
+    this.connected = false;
+    this.connectionLost.fail(new Error(detail));
+    this.options.onStatusChange?.('disconnected', detail);
   }
 
   // --- topology -----------------------------------------------------------------
@@ -557,6 +571,14 @@ function messageHeaders(envelope: EventEnvelope) {
     if (value !== undefined) headers.set(name, value);
   }
   return headers;
+}
+
+function lostSignal(): { promise: Promise<never>; fail: (error: Error) => void } {
+  let fail!: (error: Error) => void;
+  const promise = new Promise<never>((_, reject) => (fail = reject));
+  // Only publishes in flight listen; with none, the rejection is expected and ignored.
+  promise.catch(() => undefined);
+  return { promise, fail };
 }
 
 function supportsMultipleFilters(version: string | undefined): boolean {

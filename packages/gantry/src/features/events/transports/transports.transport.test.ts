@@ -212,6 +212,9 @@ describe.each([
   it('describes itself and reports connection state', async () => {
     const connected = await transport();
     expect(connected.kind).toBe(harness.kind);
+    expect(connected.description).toMatch(
+      harness.kind === 'rabbitmq' ? /^RabbitMQ at amqp:/ : /^NATS JetStream at nats:/,
+    );
     expect(connected.isConnected()).toBe(true);
     await connected.close();
     expect(connected.isConnected()).toBe(false);
