@@ -12,6 +12,8 @@ export default async function buildSetup(): Promise<void> {
     await promisify(execFile)(process.execPath, [tsc, '-p', project], { maxBuffer: 16 * 1024 * 1024 });
   } catch (error) {
     const output = (error as { stdout?: string }).stdout ?? '';
-    throw new Error(`building packages/gantry failed, so the CLI cannot be tested:\n${output}`, { cause: error });
+    throw new Error(`building packages/gantry failed, so the CLI cannot be tested:\n${output}`, {
+      cause: error,
+    });
   }
 }
