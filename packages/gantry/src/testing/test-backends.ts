@@ -27,6 +27,11 @@ export function backboneCombos(): BackendCombo[] {
   ];
 }
 
+/** The databases of this mode's combos, each once (for tests that need no broker). */
+export function databaseKinds(): DatabaseKind[] {
+  return [...new Set(backboneCombos().map((combo) => combo.database))];
+}
+
 export const TEST_SERVICE_VARIABLES = {
   GANTRY_TEST_DATABASE_URL: 'PostgreSQL, e.g. postgres://postgres@127.0.0.1:5432/test',
   GANTRY_TEST_AMQP_URL: 'RabbitMQ, e.g. amqp://guest:guest@127.0.0.1:5672',
