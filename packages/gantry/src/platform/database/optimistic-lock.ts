@@ -35,9 +35,14 @@ export async function updateWithVersion<T extends VersionedTable>(
   if (row) return row;
   const [existing] = await executor
     .select({ id: table.id })
-    .from(table)
+    .from(asPlainTable(table))
     .where(eq(table.id, update.id))
     .limit(1);
   if (!existing) throw new NotFoundError(`${update.aggregate} ${update.id} does not exist`);
   throw new StaleVersionError(update.aggregate, update.id, update.expectedVersion);
+}
+
+// Drizzle's from() cannot prove a generic table has a selection; it does.
+function asPlainTable(table: VersionedTable): PgTable {
+  return table;
 }
