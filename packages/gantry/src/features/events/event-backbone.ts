@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { DatabaseHandle } from '../../platform/database/database.js';
 import { errorMessage } from '../../shared/errors.js';
 import { redactText } from '../../shared/redact.js';
+import { backoffDelay } from '../../shared/backoff.js';
 import { sleep, withTimeout } from '../../shared/sleep.js';
 import { ConsumerRegistry } from './consumers/consumer-registry.js';
 import { ConsumerRuntime } from './consumers/consumer-runtime.js';
@@ -85,7 +86,7 @@ export class EventBackbone {
         await transport.connect();
         break;
       } catch (error) {
-        const delay = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
+        const delay = backoffDelay(attempt - 1, 1_000, 30_000);
         logger.warn(
           { broker: transport.description, error: redactText(errorMessage(error)), retryInMs: delay },
           'cannot reach the broker yet; retrying',

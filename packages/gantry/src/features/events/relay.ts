@@ -4,6 +4,7 @@ import type { DatabaseHandle } from '../../platform/database/database.js';
 import { traceHeaders, withSpan } from '../../platform/telemetry/tracing.js';
 import { errorMessage } from '../../shared/errors.js';
 import { redactText } from '../../shared/redact.js';
+import { backoffDelay } from '../../shared/backoff.js';
 import { sleep } from '../../shared/sleep.js';
 import { uuidv7 } from '../../shared/uuidv7.js';
 import type { EventEnvelope } from './event.js';
@@ -110,7 +111,7 @@ export class OutboxRelay {
       } catch (error) {
         this.failures += 1;
         this.instrumentation.publishFailed(this.options.transport.kind);
-        const delay = Math.min(MAX_BACKOFF_MS, 100 * 2 ** Math.min(this.failures, 9));
+        const delay = backoffDelay(this.failures - 1, 200, MAX_BACKOFF_MS);
         const logLevel = this.failures === 1 || this.failures % 10 === 0 ? 'warn' : 'debug';
         this.options.logger[logLevel](
           { error: redactText(errorMessage(error)), failures: this.failures, retryInMs: delay },

@@ -4,6 +4,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import pg from 'pg';
+import { backoffDelay } from '../../shared/backoff.js';
 import { redactUrl } from '../../shared/redact.js';
 import { schema, type Schema } from './schema.js';
 
@@ -131,7 +132,7 @@ class ReconnectingListener {
     if (this.stopped || this.client !== failed) return;
     this.client = undefined;
     this.failures += 1;
-    const delay = Math.min(30_000, 250 * 2 ** Math.min(this.failures, 7));
+    const delay = backoffDelay(this.failures - 1, 500, 30_000);
     this.retryTimer = setTimeout(() => {
       this.start().then(
         () => this.onNotify(),

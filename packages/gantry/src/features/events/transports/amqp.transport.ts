@@ -1,6 +1,7 @@
+import { backoffDelay } from '../../../shared/backoff.js';
+import { brokerError, ignoreClosed, quietly, traceHeaderEntries } from './broker-support.js';
 import { connect, type Channel, type ChannelModel, type ConfirmChannel, type ConsumeMessage } from 'amqplib';
 import { setMaxListeners } from 'node:events';
-import { errorMessage } from '../../../shared/errors.js';
 import { redactText, redactUrl } from '../../../shared/redact.js';
 import { sleep, withTimeout } from '../../../shared/sleep.js';
 import {
@@ -9,7 +10,6 @@ import {
   directRoute,
   encodeEnvelope,
   eventRoute,
-  EventHeader,
   routingKeyFor,
   type EventEnvelope,
 } from '../event.js';
@@ -491,24 +491,16 @@ export class AmqpTransport implements Transport {
   // --- errors -----------------------------------------------------------------
 
   private failure(what: string, cause: unknown): Error {
-    return new Error(`${this.description}: ${what}: ${redactText(errorMessage(cause))}`);
+    return brokerError(this.description, what, cause);
   }
 
   private report(what: string, cause?: unknown): void {
-    this.options.onError?.(
-      new Error(
-        `${this.description}: ${what}${cause === undefined ? '' : `: ${redactText(errorMessage(cause))}`}`,
-      ),
-    );
+    this.options.onError?.(brokerError(this.description, what, cause));
   }
 }
 
 function publishOptions(envelope: EventEnvelope) {
-  const headers: Record<string, string> = {};
-  for (const name of [EventHeader.traceparent, EventHeader.tracestate]) {
-    const value = envelope.headers[name];
-    if (value !== undefined) headers[name] = value;
-  }
+  const headers = Object.fromEntries(traceHeaderEntries(envelope));
   const occurredAt = Date.parse(envelope.occurredAt);
   return {
     deliveryMode: 2,
@@ -519,12 +511,6 @@ function publishOptions(envelope: EventEnvelope) {
     headers,
     ...(Number.isFinite(occurredAt) ? { timestamp: Math.floor(occurredAt / 1000) } : {}),
   };
-}
-
-/** Exponential backoff with jitter: half fixed, half random, so restarts do not stampede. */
-function backoffDelay(attempt: number, initialMs: number, maxMs: number): number {
-  const base = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 30));
-  return base / 2 + Math.random() * (base / 2);
 }
 
 function drained(channel: Channel): Promise<void> {
@@ -540,20 +526,4 @@ function channelClosed(channel: Channel): { promise: Promise<never>; dispose: ()
   });
   promise.catch(() => undefined);
   return { promise, dispose: () => channel.off('close', onClose) };
-}
-
-function ignoreClosed(operation: () => void): void {
-  try {
-    operation();
-  } catch {
-    // The channel closed: the broker requeues what was not acked.
-  }
-}
-
-async function quietly(promise: Promise<unknown>): Promise<void> {
-  try {
-    await promise;
-  } catch {
-    // Best effort while shutting down or cleaning up.
-  }
 }

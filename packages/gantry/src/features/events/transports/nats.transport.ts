@@ -1,3 +1,5 @@
+import { backoffDelay } from '../../../shared/backoff.js';
+import { brokerError, ignoreClosed, quietly, traceHeaderEntries } from './broker-support.js';
 import {
   AckPolicy,
   connect,
@@ -20,7 +22,6 @@ import {
   type NatsConnection,
 } from 'nats';
 import { setMaxListeners } from 'node:events';
-import { errorMessage } from '../../../shared/errors.js';
 import { redactText, redactUrl } from '../../../shared/redact.js';
 import { Semaphore } from '../../../shared/semaphore.js';
 import { sleep, withTimeout } from '../../../shared/sleep.js';
@@ -30,7 +31,6 @@ import {
   directRoute,
   encodeEnvelope,
   eventRoute,
-  EventHeader,
   routingKeyFor,
   type EventEnvelope,
 } from '../event.js';
@@ -552,24 +552,17 @@ export class NatsTransport implements Transport {
   }
 
   private failure(what: string, cause: unknown): Error {
-    return new Error(`${this.description}: ${what}: ${redactText(errorMessage(cause))}`);
+    return brokerError(this.description, what, cause);
   }
 
   private report(what: string, cause?: unknown): void {
-    this.options.onError?.(
-      new Error(
-        `${this.description}: ${what}${cause === undefined ? '' : `: ${redactText(errorMessage(cause))}`}`,
-      ),
-    );
+    this.options.onError?.(brokerError(this.description, what, cause));
   }
 }
 
 function messageHeaders(envelope: EventEnvelope) {
   const headers = natsHeaders();
-  for (const name of [EventHeader.traceparent, EventHeader.tracestate]) {
-    const value = envelope.headers[name];
-    if (value !== undefined) headers.set(name, value);
-  }
+  for (const [name, value] of traceHeaderEntries(envelope)) headers.set(name, value);
   return headers;
 }
 
@@ -613,26 +606,4 @@ function apiErrorCode(error: unknown): number | undefined {
 
 function isNoResponders(error: unknown): boolean {
   return (error as { code?: unknown } | undefined)?.code === '503';
-}
-
-/** Exponential backoff with jitter: half fixed, half random, so clients do not reconnect in step. */
-function backoffDelay(attempt: number, initialMs: number, maxMs: number): number {
-  const base = Math.min(maxMs, initialMs * 2 ** Math.min(attempt, 30));
-  return base / 2 + Math.random() * (base / 2);
-}
-
-function ignoreClosed(operation: () => void): void {
-  try {
-    operation();
-  } catch {
-    // The connection is closed: the server redelivers what was not acked.
-  }
-}
-
-async function quietly(promise: Promise<unknown>): Promise<void> {
-  try {
-    await promise;
-  } catch {
-    // Best effort while shutting down.
-  }
 }
