@@ -4,7 +4,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHttpApp } from '../../platform/http/http-app.js';
 import { createLogger } from '../../platform/logging/logger.js';
-import { BackboneMetrics, HttpMetrics, MetricsRegistry } from '../../platform/metrics/metrics.js';
+import { BackboneMetrics } from '../events/backbone-metrics.js';
+import { HttpMetrics, MetricsRegistry } from '../../platform/metrics/metrics.js';
 import {
   HealthModule,
   READINESS_CHECKS,
