@@ -36,7 +36,7 @@ export function backboneReadinessChecks(backbone: EventBackbone): ReadinessCheck
       name: 'relay',
       check: () =>
         Promise.resolve(
-          backbone.relayRunning
+          backbone.currentPhase === 'running' && backbone.relayRunning
             ? { ok: true }
             : { ok: false, detail: `event backbone is ${backbone.currentPhase}` },
         ),
