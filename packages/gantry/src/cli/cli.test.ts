@@ -85,7 +85,7 @@ describe('the gantry command', () => {
       const second = gantry(['server'], { GANTRY_PORT: String(await freePort()), GANTRY_DATA_DIR: dataDir });
       expect(await second.exit).toBe(2);
       expect(second.stderr()).toMatch(
-        /^gantry: Another Gantry \(pid \d+\) is using the embedded database in /,
+        /^gantry: Another Gantry \(pid \d+ on .+\) is using the embedded database in /,
       );
     } finally {
       run.child.kill('SIGTERM');

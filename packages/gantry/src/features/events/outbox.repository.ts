@@ -190,6 +190,11 @@ export async function heartbeatRelay(db: Executor, relayId: string, liveWithinMs
   return Number(row?.live ?? 1);
 }
 
+export async function forgetAllRelays(db: Executor): Promise<void> {
+  await db.execute(sql`delete from relay_instances`);
+  await db.execute(sql`update outbox_partitions set owner = null, lease_until = 'epoch'`);
+}
+
 export async function forgetRelay(db: Executor, relayId: string): Promise<void> {
   await db.execute(sql`delete from relay_instances where id = ${relayId}`);
   await db.execute(

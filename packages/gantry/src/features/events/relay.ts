@@ -11,6 +11,7 @@ import type { EventEnvelope } from './event.js';
 import { noInstrumentation, type BackboneInstrumentation } from './instrumentation.js';
 import {
   ensurePartitions,
+  forgetAllRelays,
   forgetRelay,
   heartbeatRelay,
   leasePartitions,
@@ -80,6 +81,9 @@ export class OutboxRelay {
   async start(): Promise<void> {
     const { database } = this.options;
     await ensurePartitions(database.db);
+    // PGlite belongs to this one process (the data-directory lock says so): any
+    // relay or lease found there is left over from a process that died.
+    if (database.kind === 'pglite') await forgetAllRelays(database.db);
     this.unlisten = await database.listen(OUTBOX_CHANNEL, () => this.wake.abort());
     this.running = true;
     this.loop = this.run();
@@ -125,7 +129,9 @@ export class OutboxRelay {
   private async renewLeasesIfDue(): Promise<void> {
     if (Date.now() < this.leaseRenewAt) return;
     const { db } = this.options.database;
-    const live = await heartbeatRelay(db, this.id, this.leaseMs * 2);
+    // A relay that stopped heartbeating for a whole lease is gone: its leases
+    // have expired too, so the survivors take its share at once.
+    const live = await heartbeatRelay(db, this.id, this.leaseMs);
     const { partitions } = await leasePartitions(db, this.id, fairShare(live), this.leaseMs);
     if (partitions.join() !== this.partitions.join()) {
       this.options.logger.debug({ relay: this.id, partitions, liveRelays: live }, 'relay partitions changed');

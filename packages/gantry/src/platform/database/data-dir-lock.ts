@@ -1,17 +1,35 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
 // PGlite does not lock its data directory, and two processes writing one
 // directory corrupt it. Gantry takes this lock before opening PGlite.
+//
+// The holder touches the lock file every REFRESH_MS. A lock is stale when its
+// holder is a dead process on this machine, or when nobody has touched it for
+// STALE_AFTER_MS: that covers a holder on another machine or in a container
+// that was killed and recreated (new hostname, pids reused), where the pid
+// check alone would refuse to start forever.
+
+export const LOCK_REFRESH_MS = 10_000;
+export const LOCK_STALE_AFTER_MS = 30_000;
 
 export class DataDirLockedError extends Error {
   constructor(
     readonly dataDir: string,
-    readonly holderPid: number,
+    readonly holder: LockOwner,
   ) {
     super(
-      `Another Gantry (pid ${holderPid}) is using the embedded database in ${dataDir}. ` +
+      `Another Gantry (pid ${holder.pid} on ${holder.host}) is using the embedded database in ${dataDir}. ` +
         'Stop it first, or give this one its own GANTRY_DATA_DIR (or use GANTRY_DATABASE_URL for a shared PostgreSQL).',
     );
     this.name = 'DataDirLockedError';
@@ -23,16 +41,16 @@ export interface DataDirLock {
   release(): void;
 }
 
-interface LockOwner {
+export interface LockOwner {
   pid: number;
   host: string;
   since: string;
 }
 
-export function lockDataDir(dataDir: string): DataDirLock {
+export function lockDataDir(dataDir: string, now: () => number = Date.now): DataDirLock {
   mkdirSync(dataDir, { recursive: true });
   const path = join(dataDir, 'gantry.lock');
-  const owner: LockOwner = { pid: process.pid, host: hostname(), since: new Date().toISOString() };
+  const owner: LockOwner = { pid: process.pid, host: hostname(), since: new Date(now()).toISOString() };
 
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
@@ -40,32 +58,47 @@ export function lockDataDir(dataDir: string): DataDirLock {
       const fd = openSync(path, 'wx');
       writeSync(fd, JSON.stringify(owner));
       closeSync(fd);
-      return {
-        path,
-        release() {
-          try {
-            const current = readOwner(path);
-            if (current?.pid === process.pid) rmSync(path, { force: true });
-          } catch {
-            // Already gone: nothing to release.
-          }
-        },
-      };
+      return heldLock(path);
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const holder = readOwner(path);
-      if (holder && holder.host === owner.host && isAlive(holder.pid) && holder.pid !== process.pid) {
-        throw new DataDirLockedError(dataDir, holder.pid);
-      }
-      if (holder && holder.host !== owner.host) {
-        // Another machine (a shared volume): we cannot see its processes, so never steal.
-        throw new DataDirLockedError(dataDir, holder.pid);
-      }
-      // The holder died without releasing (kill -9, power loss): take over.
+      if (holder && holdsLock(path, holder, owner, now())) throw new DataDirLockedError(dataDir, holder);
+      // The holder died without releasing (kill -9, power loss, a recreated container): take over.
       rmSync(path, { force: true });
     }
   }
   throw new Error(`could not lock ${dataDir}: the lock file kept reappearing; is another Gantry starting?`);
+}
+
+function holdsLock(path: string, holder: LockOwner, self: LockOwner, now: number): boolean {
+  if (holder.pid === self.pid && holder.host === self.host) return false;
+  const touchedAgo = now - statSync(path).mtimeMs;
+  if (touchedAgo > LOCK_STALE_AFTER_MS) return false;
+  // On this machine a dead pid settles it at once; elsewhere only the refresh can tell.
+  return holder.host === self.host ? isAlive(holder.pid) : true;
+}
+
+function heldLock(path: string): DataDirLock {
+  const refresh = setInterval(() => {
+    try {
+      const time = new Date();
+      utimesSync(path, time, time);
+    } catch {
+      // The directory went away; the next start will simply take a new lock.
+    }
+  }, LOCK_REFRESH_MS);
+  refresh.unref();
+  return {
+    path,
+    release() {
+      clearInterval(refresh);
+      try {
+        if (readOwner(path)?.pid === process.pid) rmSync(path, { force: true });
+      } catch {
+        // Already gone: nothing to release.
+      }
+    },
+  };
 }
 
 function readOwner(path: string): LockOwner | undefined {

@@ -107,6 +107,7 @@ export class NatsTransport implements Transport {
   /** NATS ≥ 2.10 filters one consumer on several subjects; older servers get a wildcard. */
   private multipleFilters = false;
   private reconnectAttempt = 0;
+  private reconnectDelay = { ms: 0, until: 0 };
   /** Fails when the connection drops, so publishes in flight reject at once rather than time out. */
   private connectionLost = lostSignal();
   private readonly subscriptions = new Set<ActiveSubscription>();
@@ -267,8 +268,21 @@ export class NatsTransport implements Transport {
       name: 'gantry',
       // Never give up: the relay keeps the backlog and consumers wait.
       maxReconnectAttempts: -1,
-      reconnectDelayHandler: () =>
-        backoffDelay(this.reconnectAttempt++, this.reconnectInitialDelayMs, this.reconnectMaxDelayMs),
+      // The client asks for a delay on every pass of its reconnect loop, also
+      // on passes that only wait; back off further only once the last delay
+      // has passed, or a short outage would be followed by a long wait.
+      reconnectDelayHandler: () => {
+        const now = Date.now();
+        if (now >= this.reconnectDelay.until) {
+          const ms = backoffDelay(
+            this.reconnectAttempt++,
+            this.reconnectInitialDelayMs,
+            this.reconnectMaxDelayMs,
+          );
+          this.reconnectDelay = { ms, until: now + ms };
+        }
+        return this.reconnectDelay.ms;
+      },
       timeout: this.options.connectTimeoutMs ?? 10_000,
       pingInterval: this.options.pingIntervalMs ?? 10_000,
       maxPingOut: 2,
@@ -303,6 +317,7 @@ export class NatsTransport implements Transport {
           break;
         case Events.Reconnect:
           this.reconnectAttempt = 0;
+          this.reconnectDelay = { ms: 0, until: 0 };
           this.markConnected('reconnected');
           // The client resumes pulling by itself; make sure there is still
           // something to pull from (a broker restarted without its data).
