@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['packages/*/src/**/*.test.ts'],
+    // Broker transport tests need RabbitMQ and NATS; they run in test:integration only.
+    exclude: ['**/node_modules/**', 'packages/*/src/**/*.transport.test.ts'],
     pool: 'forks',
     testTimeout: 60_000,
     hookTimeout: 120_000,
