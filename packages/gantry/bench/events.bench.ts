@@ -59,7 +59,7 @@ Options:
   --events N               events end to end per combination
                            (default: ${formatCount(DEFAULT_EVENTS.pglite)} on PGlite, ${formatCount(DEFAULT_EVENTS.postgres)} on PostgreSQL)
   --drain N                outbox rows the relay drains (default: ${formatCount(DEFAULT_DRAIN_ROWS)})
-  --baseline-seconds S     how long the baseline runs (default: 5)
+  --baseline-seconds S     how long the baseline runs, before and again after the end-to-end run (default: 5)
   --pool-size N            PostgreSQL pool size of the backbone (default: 10, Gantry's default)
   --relay-batch-size N     relay batch size (default: 500, Gantry's default)
   --consumer-concurrency N handlers at once per consumer group (default: 32, Gantry's default)
@@ -87,6 +87,9 @@ interface ComboResult {
   combo: Combo;
   database?: string;
   broker?: string;
+  /** Before and after the end-to-end run, and both together (what the ratio uses). */
+  baselineBefore?: BaselineResult;
+  baselineAfter?: BaselineResult;
   baseline?: BaselineResult;
   e2e?: EndToEndResult;
   drain?: DrainResult;
@@ -181,11 +184,16 @@ async function runCombo(combo: Combo, settings: Settings, logger: Logger): Promi
     // Asking the broker its version also checks it answers before anything waits on it.
     result.broker = (await broker.version()) ?? combo.transport;
 
-    progress(
-      `${label}: baseline, single-row insert transactions from ${database.pglite ? 1 : BASELINE_CLIENTS} client(s) for ${settings.baselineMs / 1000} s`,
-    );
-    result.baseline = await measureBaseline(database, BASELINE_CLIENTS, settings.baselineMs);
-    progress(`${label}: baseline ${formatCount(result.baseline.rate)} transactions/s`);
+    const measuredOn = database;
+    const baseline = async (when: string) => {
+      progress(
+        `${label}: baseline ${when}, single-row insert transactions from ${measuredOn.pglite ? 1 : BASELINE_CLIENTS} client(s) for ${settings.baselineMs / 1000} s`,
+      );
+      const measured = await measureBaseline(measuredOn, BASELINE_CLIENTS, settings.baselineMs);
+      progress(`${label}: baseline ${when} ${formatCount(measured.rate)} transactions/s`);
+      return measured;
+    };
+    result.baselineBefore = await baseline('before');
 
     progress(`${label}: end to end, ${formatCount(events)} events from ${PRODUCERS} producers`);
     result.e2e = await runEndToEnd({
@@ -200,6 +208,10 @@ async function runCombo(combo: Combo, settings: Settings, logger: Logger): Promi
     progress(
       `${label}: end to end ${formatCount(result.e2e.rate)} events/s, p50 ${formatMs(result.e2e.latency.p50)} ms, p99 ${formatMs(result.e2e.latency.p99)} ms`,
     );
+    // Measured on both sides of the end-to-end run, so a disturbance that
+    // comes or goes meanwhile shows up instead of skewing the ratio.
+    result.baselineAfter = await baseline('after');
+    result.baseline = combineBaselines(result.baselineBefore, result.baselineAfter);
 
     const transport = broker.transport('drain', [DRAIN_GROUP], onError);
     try {
@@ -228,6 +240,12 @@ async function runCombo(combo: Combo, settings: Settings, logger: Logger): Promi
     pendingCleanups.delete(cleanup);
   }
   return result;
+}
+
+function combineBaselines(before: BaselineResult, after: BaselineResult): BaselineResult {
+  const transactions = before.transactions + after.transactions;
+  const seconds = before.seconds + after.seconds;
+  return { clients: before.clients, transactions, seconds, rate: transactions / seconds };
 }
 
 function printReport(settings: Settings, results: readonly ComboResult[]): void {
@@ -259,7 +277,8 @@ function printReport(settings: Settings, results: readonly ComboResult[]): void 
       `tracing ${settings.tracing ? 'on (provider registered, no exporter)' : 'off'}`,
   );
   out.push(
-    `Baseline: BEGIN; INSERT one row; COMMIT from ${BASELINE_CLIENTS} PostgreSQL clients (PGlite: 1, sequential) for ${settings.baselineMs / 1000} s`,
+    `Baseline: BEGIN; INSERT one row; COMMIT from ${BASELINE_CLIENTS} PostgreSQL clients (PGlite: 1, sequential), ` +
+      `${settings.baselineMs / 1000} s before and ${settings.baselineMs / 1000} s after the end-to-end run`,
   );
   out.push('');
 
@@ -292,6 +311,7 @@ function printReport(settings: Settings, results: readonly ComboResult[]): void 
 
   const detailHeader = [
     'combination',
+    'baseline before / after',
     'run s',
     'producers s',
     'p90 ms',
@@ -313,6 +333,7 @@ function printReport(settings: Settings, results: readonly ComboResult[]): void 
       const { drain } = result;
       return [
         result.combo.label,
+        `${formatCount(result.baselineBefore?.rate ?? Number.NaN)} / ${formatCount(result.baselineAfter?.rate ?? Number.NaN)}`,
         e2e.seconds.toFixed(1),
         e2e.producedSeconds.toFixed(1),
         formatMs(e2e.latency.p90),
