@@ -1,3 +1,4 @@
+import { CONSUMER_GROUP_QUEUE } from '../../src/features/events/transports/amqp.transport.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -220,7 +221,7 @@ export class BenchBroker {
         const queue = `${names.queuePrefix}.${group}`;
         this.queues.add(queue);
         await this.withAmqp(async (channel) => {
-          await channel.assertQueue(queue, { durable: true });
+          await channel.assertQueue(queue, CONSUMER_GROUP_QUEUE);
           await channel.bindQueue(queue, names.exchange, eventRoute(eventType));
         });
         return () => this.withAmqp(async (channel) => (await channel.checkQueue(queue)).messageCount);
