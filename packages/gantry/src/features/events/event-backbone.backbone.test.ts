@@ -230,6 +230,45 @@ describe.each(backboneCombos())('event backbone on $name', (combo) => {
     expect(await instance.unresolvedDeadLetters()).toBe(0);
   });
 
+  it('replays every dead letter of a group at once, and only that group', async () => {
+    const instance = backbone({ maxAttempts: 1 });
+    let fixed = false;
+    const failUntilFixed = (consumer: string) => async (event: DeliveredEvent<{ n: number }>, tx: Tx) => {
+      if (!fixed) throw new Error('not yet');
+      await recordEffect(consumer)(event, tx);
+    };
+    instance.consumers.register({
+      group: 'mailer',
+      eventType: 'widget.created',
+      handle: failUntilFixed('mailer'),
+    });
+    instance.consumers.register({
+      group: 'indexer',
+      eventType: 'widget.created',
+      handle: failUntilFixed('indexer'),
+    });
+    await instance.ready();
+    await handle.db.transaction((tx) =>
+      instance.events.appendMany(
+        tx,
+        [1, 2, 3].map((n) => ({ type: 'widget.created', key: `widget:${n}`, payload: { n } })),
+      ),
+    );
+    await waitFor(async () => (await instance.deadLetters.list({ status: 'dead', limit: 10 })).length === 6, {
+      what: 'six dead letters',
+    });
+    fixed = true;
+    const replayed = await instance.deadLetters.replayMatching({ group: 'mailer' });
+    expect(replayed.map((result) => [result.deadLetter.consumerGroup, result.queued])).toEqual([
+      ['mailer', true],
+      ['mailer', true],
+      ['mailer', true],
+    ]);
+    await waitFor(async () => (await effects('mailer')).length === 3, { what: 'the mailer replays' });
+    expect(await effects('indexer')).toHaveLength(0);
+    expect(await instance.deadLetters.list({ status: 'dead', limit: 10 })).toHaveLength(3);
+  });
+
   it('fires a durable timer once, after a restart, not before it is due', async () => {
     const namespace = uniqueSuffix();
     const first = backbone({ namespace });

@@ -178,6 +178,8 @@ export class OutboxRelay {
 
   /** Sleeps until notified, the next timer is due, or the poll interval passes. */
   private async idle(): Promise<void> {
+    // Notified while the batch was in flight: there is work, so skip the timer query.
+    if (this.wake.signal.aborted) return;
     let wait = this.options.pollIntervalMs;
     if (this.partitions.length > 0) {
       const next = await nextDueAt(this.options.database.db, this.partitions);

@@ -62,13 +62,16 @@ export class DeadLetterService {
   async replayMatching(filter: Omit<DeadLetterFilter, 'before' | 'limit'>): Promise<ReplayResult[]> {
     const status: DeadLetterStatus = filter.status ?? 'dead';
     const results: ReplayResult[] = [];
-    // Replaying changes status, so each page starts from the top again.
+    // Keyset pages by (deadAt, id): replaying changes a row's status but not
+    // its position, so each page continues after the last row of the previous one.
+    const pageSize = 100;
+    let before: DeadLetterFilter['before'];
     for (;;) {
-      const page = await this.list({ ...filter, status, limit: 100 });
-      const pending = page.filter((row) => !results.some((done) => done.deadLetter.id === row.id));
-      if (pending.length === 0) return results;
-      for (const row of pending) results.push(await this.replay(row.id));
-      if (status !== 'dead') return results;
+      const page = await this.list({ ...filter, status, before, limit: pageSize });
+      for (const row of page) results.push(await this.replay(row.id));
+      const last = page.at(-1);
+      if (page.length < pageSize || !last) return results;
+      before = { deadAt: last.deadAt, id: last.id };
     }
   }
 }
