@@ -1,19 +1,29 @@
 import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { GantryConfig } from '../config/config.js';
 import type { EventBackbone } from '../features/events/event-backbone.js';
+import { AccessModule } from '../features/access/access.module.js';
+import { accessOperations } from '../features/access/access.openapi.js';
+import { deadLetterOperations } from '../features/events/dead-letters/dead-letters.openapi.js';
 import { EventsModule } from '../features/events/events.module.js';
 import { HealthModule, READINESS_CHECKS, type ReadinessCheck } from '../features/health/health.controller.js';
 import type { DatabaseHandle } from '../platform/database/database.js';
 import { migrationStatus } from '../platform/database/migrate.js';
 import type { Logger } from '../platform/logging/logger.js';
 import type { MetricsRegistry } from '../platform/metrics/metrics.js';
+import { OpenApiModule } from '../platform/openapi/openapi.module.js';
 import { errorMessage } from '../shared/errors.js';
-import { DATABASE, EVENT_BACKBONE, GANTRY_CONFIG, LOGGER } from './tokens.js';
+import { pipelineOperations } from '../features/pipelines/pipelines.openapi.js';
+import { promotionOperations } from '../features/promotions/promotions.openapi.js';
+import { DeliveryModule } from '../features/promotions/delivery.module.js';
+import { releaseOperations } from '../features/releases/releases.openapi.js';
+import type { Delivery } from './delivery.js';
+import { DATABASE, DELIVERY, EVENT_BACKBONE, GANTRY_CONFIG, LOGGER } from './tokens.js';
 
 export interface AppContext {
   config: GantryConfig;
   database: DatabaseHandle;
   backbone: EventBackbone;
+  delivery: Delivery;
   logger: Logger;
   metrics: MetricsRegistry;
 }
@@ -27,16 +37,30 @@ class CoreModule {
       { provide: GANTRY_CONFIG, useValue: context.config },
       { provide: DATABASE, useValue: context.database },
       { provide: EVENT_BACKBONE, useValue: context.backbone },
+      { provide: DELIVERY, useValue: context.delivery },
       { provide: LOGGER, useValue: context.logger },
       { provide: READINESS_CHECKS, useValue: [databaseReadiness(context.database)] },
     ];
     return {
       module: CoreModule,
       providers,
-      exports: [GANTRY_CONFIG, DATABASE, EVENT_BACKBONE, LOGGER],
+      exports: [GANTRY_CONFIG, DATABASE, EVENT_BACKBONE, DELIVERY, LOGGER],
     };
   }
 }
+
+/**
+ * Every operation of the HTTP API, for /api/openapi.json. A feature with a
+ * controller adds its `defineOperations([...])` here; a test fails when a
+ * served /api/v1 route has no operation.
+ */
+export const apiOperations = [
+  ...deadLetterOperations,
+  ...accessOperations,
+  ...pipelineOperations,
+  ...releaseOperations,
+  ...promotionOperations,
+];
 
 /** The root module: features are added to `imports` as they arrive. */
 @Module({})
@@ -44,7 +68,14 @@ export class AppModule {
   static register(context: AppContext): DynamicModule {
     return {
       module: AppModule,
-      imports: [CoreModule.register(context), HealthModule.forRoot(context.metrics), EventsModule],
+      imports: [
+        CoreModule.register(context),
+        HealthModule.forRoot(context.metrics),
+        EventsModule,
+        AccessModule,
+        DeliveryModule,
+        OpenApiModule.register(apiOperations),
+      ],
     };
   }
 }

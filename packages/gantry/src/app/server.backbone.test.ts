@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +24,7 @@ import { startServer, type RunningServer } from './start-server.js';
 describe.each(backboneCombos())('gantry server on $name', (combo) => {
   const spans = new InMemorySpanExporter();
   let server: RunningServer;
+  let adminToken: string;
   let fixed = false;
   const handled: string[] = [];
 
@@ -31,6 +35,7 @@ describe.each(backboneCombos())('gantry server on $name', (combo) => {
       GANTRY_LOG_LEVEL: 'silent',
       GANTRY_CONSUMER_MAX_ATTEMPTS: '1',
       GANTRY_RELAY_POLL_INTERVAL: '100ms',
+      GANTRY_DATA_DIR: mkdtempSync(join(tmpdir(), 'gantry-server-')),
     });
     server = await startServer(config, {
       handleSignals: false,
@@ -49,6 +54,7 @@ describe.each(backboneCombos())('gantry server on $name', (combo) => {
         }),
     });
     await server.backbone.ready();
+    adminToken = readFileSync(server.adminTokenFile!, 'utf8').trim();
   });
 
   afterAll(async () => {
@@ -60,7 +66,10 @@ describe.each(backboneCombos())('gantry server on $name', (combo) => {
     path: string,
     headers: Record<string, string> = {},
   ): Promise<[number, T]> {
-    const response = await fetch(`${server.url}${path}`, { method, headers });
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${adminToken}`, ...headers },
+    });
     return [response.status, (await response.json()) as T];
   }
 
@@ -101,12 +110,13 @@ describe.each(backboneCombos())('gantry server on $name', (combo) => {
     expect(showStatus).toBe(200);
     expect(shown.payload).toEqual({ probe: true });
 
-    const [missingStatus, missing] = await api<{ error: { message: string } }>(
+    const [missingStatus, missing] = await api<{ code: string; detail: string }>(
       'GET',
       '/api/v1/dead-letters/0193aaaa-0000-7000-8000-000000000000',
     );
     expect(missingStatus).toBe(404);
-    expect(missing.error.message).toContain('does not exist');
+    expect(missing.code).toBe('not_found');
+    expect(missing.detail).toContain('does not exist');
 
     fixed = true;
     spans.reset();

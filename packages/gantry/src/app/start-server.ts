@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { GantryConfig } from '../config/config.js';
+import { bootstrapAdminToken } from '../features/access/bootstrap-admin-token.js';
 import { EventBackbone } from '../features/events/event-backbone.js';
 import { createTransport } from '../features/events/transports/create-transport.js';
 import type { Transport } from '../features/events/transports/transport.js';
@@ -14,15 +15,25 @@ import { HttpMetrics, MetricsRegistry } from '../platform/metrics/metrics.js';
 import { initTracing, type SpanExporter, type TracingHandle } from '../platform/telemetry/tracing.js';
 import { errorMessage, StartupError } from '../shared/errors.js';
 import { redactText } from '../shared/redact.js';
+import { withTimeout } from '../shared/sleep.js';
 import { AppModule } from './app.module.js';
+import { Delivery } from './delivery.js';
 import { openConfiguredDatabase, type OpenedDatabase } from './open-database.js';
 
 export interface RunningServer {
   app: NestFastifyApplication;
   backbone: EventBackbone;
+  /** Pipelines, releases, promotions and the apply runner. */
+  delivery: Delivery;
   database: DatabaseHandle;
   /** The address it listens on, e.g. http://127.0.0.1:7070. */
   url: string;
+  /**
+   * The file holding the admin token created on this start because the
+   * database had no API token (<GANTRY_DATA_DIR>/admin-token); undefined when
+   * tokens already existed.
+   */
+  adminTokenFile: string | undefined;
   /** Graceful shutdown; resolves when everything is closed. */
   stop(): Promise<void>;
 }
@@ -65,6 +76,13 @@ export async function startServer(
     throw error;
   }
   logger.info({ database: database.handle.description }, 'database migrated');
+  let adminTokenFile: string | undefined;
+  try {
+    adminTokenFile = await bootstrapAdminToken(database.handle, { dataDir: config.database.dataDir, logger });
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
 
   const metrics = new MetricsRegistry();
   const backboneMetrics = new BackboneMetrics(metrics);
@@ -84,16 +102,23 @@ export async function startServer(
   });
   backboneMetrics.setOutboxStatsSource(() => backbone.outboxStats());
   backboneMetrics.setDeadLetterCountSource(() => backbone.unresolvedDeadLetters());
+  const delivery = new Delivery({
+    database: database.handle,
+    backbone,
+    logger,
+    workDir: join(config.database.dataDir, 'work'),
+  });
 
   let app: NestFastifyApplication;
   try {
     app = await createHttpApp(
-      AppModule.register({ config, database: database.handle, backbone, logger, metrics }),
+      AppModule.register({ config, database: database.handle, backbone, delivery, logger, metrics }),
       { logger, metrics: new HttpMetrics(metrics) },
     );
     await app.init(); // runs onModuleInit: features register their consumers here
     options.beforeStart?.(backbone);
     backbone.start();
+    await delivery.start();
     await app.listen({ host: config.http.host, port: config.http.port });
   } catch (error) {
     await backbone.stop(config.shutdownTimeoutMs).catch(() => undefined);
@@ -108,26 +133,32 @@ export async function startServer(
     'Gantry is listening',
   );
 
-  const stop = onceOnly(() => shutdown({ app, backbone, database, tracing, logger, config }));
+  const stop = onceOnly(() => shutdown({ app, backbone, delivery, database, tracing, logger, config }));
   if (handleSignals) installSignalHandlers(stop, logger);
-  return { app, backbone, database: database.handle, url, stop };
+  return { app, backbone, delivery, database: database.handle, url, adminTokenFile, stop };
 }
 
 async function shutdown(parts: {
   app: NestFastifyApplication;
   backbone: EventBackbone;
+  delivery: Delivery;
   database: OpenedDatabase;
   tracing: TracingHandle;
   logger: Logger;
   config: GantryConfig;
 }): Promise<void> {
-  const { app, backbone, database, tracing, logger, config } = parts;
+  const { app, backbone, delivery, database, tracing, logger, config } = parts;
   logger.info(
     { timeoutMs: config.shutdownTimeoutMs },
     'shutting down: no new work, finishing what is in flight',
   );
-  // Deliveries stop and in-flight handlers finish first, while the HTTP server
-  // still answers /healthz; then HTTP closes; the database goes last.
+  // Applies in flight finish (a git push is not cut in half), deliveries stop
+  // and in-flight handlers finish, while the HTTP server still answers
+  // /healthz; then HTTP closes; the database goes last. An apply cut off by
+  // the timeout keeps its lease and is resumed by the next process.
+  await withTimeout(delivery.stop(), config.shutdownTimeoutMs, 'applies still running').catch(() =>
+    delivery.applyRunner.cancel(),
+  );
   await backbone.stop(config.shutdownTimeoutMs);
   await app
     .close()

@@ -4,3 +4,4 @@ export const GANTRY_CONFIG = Symbol('GANTRY_CONFIG');
 export const DATABASE = Symbol('DATABASE');
 export const EVENT_BACKBONE = Symbol('EVENT_BACKBONE');
 export const LOGGER = Symbol('LOGGER');
+export const DELIVERY = Symbol('DELIVERY');

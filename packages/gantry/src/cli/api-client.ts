@@ -1,15 +1,31 @@
 import { redactUrl } from '../shared/redact.js';
 
+/** One reason a request was refused, as the API lists them (e.g. a failed gate). */
+export interface ApiExplanation {
+  kind?: string;
+  name: string;
+  state: string;
+  reason: string;
+}
+
 /** An error response from the Gantry API, with the server's own message. */
 export class ApiError extends Error {
   constructor(
     message: string,
     readonly status: number,
     readonly code: string | undefined,
+    readonly explanations: readonly ApiExplanation[] = [],
+    readonly requestId?: string,
   ) {
-    super(message);
+    super(explanations.length > 0 ? `${message}\n${formatExplanations(explanations)}` : message);
     this.name = 'ApiError';
   }
+}
+
+/** One line per reason, states aligned: `  blocked  coverage: coverage 71.2% < 80%`. */
+export function formatExplanations(explanations: readonly ApiExplanation[]): string {
+  const width = Math.max(...explanations.map((item) => item.state.length));
+  return explanations.map((item) => `  ${item.state.padEnd(width)}  ${item.name}: ${item.reason}`).join('\n');
 }
 
 export interface ApiClientOptions {
@@ -18,7 +34,14 @@ export interface ApiClientOptions {
   fetch?: typeof fetch;
 }
 
-/** The CLI's view of the HTTP API: JSON in, JSON out, errors as ApiError. */
+type Query = Record<string, string | number | undefined>;
+
+export interface RequestOptions {
+  /** Extra request headers, e.g. `Idempotency-Key`. */
+  headers?: Record<string, string>;
+}
+
+/** The CLI's view of the HTTP API: JSON in, JSON out, problem+json errors as ApiError. */
 export class ApiClient {
   private readonly fetcher: typeof fetch;
 
@@ -26,24 +49,36 @@ export class ApiClient {
     this.fetcher = options.fetch ?? fetch;
   }
 
-  get<T>(path: string, query: Record<string, string | number | undefined> = {}): Promise<T> {
-    const search = new URLSearchParams();
-    for (const [name, value] of Object.entries(query))
-      if (value !== undefined) search.set(name, String(value));
-    const suffix = search.size > 0 ? `?${search.toString()}` : '';
-    return this.request<T>('GET', `${path}${suffix}`);
+  get<T>(path: string, query: Query = {}): Promise<T> {
+    return this.request<T>('GET', withQuery(path, query));
   }
 
-  post<T>(path: string, body?: unknown): Promise<T> {
-    return this.request<T>('POST', path, body);
+  post<T>(path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+    return this.request<T>('POST', path, body, options.headers);
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  put<T>(path: string, body?: unknown, options: RequestOptions = {}): Promise<T> {
+    return this.request<T>('PUT', path, body, options.headers);
+  }
+
+  delete<T>(path: string, options: RequestOptions = {}): Promise<T> {
+    return this.request<T>('DELETE', path, undefined, options.headers);
+  }
+
+  private async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    extraHeaders: Record<string, string> = {},
+  ): Promise<T> {
     const url = new URL(
       path,
       this.options.baseUrl.endsWith('/') ? this.options.baseUrl : `${this.options.baseUrl}/`,
     );
-    const headers: Record<string, string> = { accept: 'application/json' };
+    const headers: Record<string, string> = {
+      accept: 'application/json, application/problem+json',
+      ...extraHeaders,
+    };
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (this.options.token) headers.authorization = `Bearer ${this.options.token}`;
     let response: Response;
@@ -62,23 +97,59 @@ export class ApiClient {
       );
     }
     const text = await response.text();
-    const parsed: unknown = text ? safeJson(text) : undefined;
-    if (!response.ok) {
-      const error = (parsed as { error?: { message?: string; code?: string } } | undefined)?.error;
-      throw new ApiError(
-        error?.message ?? `${method} ${url.pathname} answered ${response.status} ${response.statusText}`,
-        response.status,
-        error?.code,
-      );
-    }
-    return parsed as T;
+    if (!response.ok) throw problemError(method, url, response, text);
+    return (text ? safeJson(text) : undefined) as T;
   }
+}
+
+function withQuery(path: string, query: Query): string {
+  const search = new URLSearchParams();
+  for (const [name, value] of Object.entries(query)) if (value !== undefined) search.set(name, String(value));
+  return search.size > 0 ? `${path}?${search.toString()}` : path;
+}
+
+interface ProblemLike {
+  detail?: unknown;
+  title?: unknown;
+  code?: unknown;
+  requestId?: unknown;
+  explanations?: unknown;
+}
+
+function isExplanation(value: unknown): value is ApiExplanation {
+  if (!value || typeof value !== 'object') return false;
+  const item = value as Record<string, unknown>;
+  return ['name', 'state', 'reason'].every((field) => typeof item[field] === 'string');
+}
+
+/** The ApiError of a failed response: a problem+json document's detail, code and explanations. */
+function problemError(method: string, url: URL, response: Response, text: string): ApiError {
+  const fallback = `${method} ${url.pathname} answered ${response.status} ${response.statusText}`.trim();
+  const parsed = text ? safeJson(text) : undefined;
+  if (!parsed || typeof parsed !== 'object') {
+    return new ApiError(text ? `${fallback}: ${text.slice(0, 500)}` : fallback, response.status, undefined);
+  }
+  const problem = parsed as ProblemLike;
+  const detail =
+    typeof problem.detail === 'string'
+      ? problem.detail
+      : typeof problem.title === 'string'
+        ? problem.title
+        : fallback;
+  const explanations = Array.isArray(problem.explanations) ? problem.explanations.filter(isExplanation) : [];
+  return new ApiError(
+    detail,
+    response.status,
+    typeof problem.code === 'string' ? problem.code : undefined,
+    explanations,
+    typeof problem.requestId === 'string' ? problem.requestId : undefined,
+  );
 }
 
 function safeJson(text: string): unknown {
   try {
-    return JSON.parse(text);
+    return JSON.parse(text) as unknown;
   } catch {
-    return { error: { message: text.slice(0, 500) } };
+    return text;
   }
 }

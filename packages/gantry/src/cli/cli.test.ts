@@ -35,7 +35,7 @@ describe('the gantry command', () => {
   it('lists every subcommand with examples', async () => {
     const run = gantry(['--help']);
     expect(await run.exit).toBe(0);
-    for (const command of ['server', 'migrate', 'config', 'dead-letters'])
+    for (const command of ['server', 'migrate', 'config', 'dead-letters', 'token', 'audit'])
       expect(run.stdout()).toContain(command);
     expect(run.stdout()).toContain('Examples:');
     const sub = gantry(['dead-letters', 'replay', '--help']);

@@ -4,19 +4,9 @@ import type {
   DeadLetterPageDto,
   ReplayResultDto,
 } from '../features/events/dead-letters/dead-letters.dto.js';
-import { ApiClient } from './api-client.js';
-import { addApiOptions } from './api-options.js';
+import { addApiOptions, apiClient, type ApiOptions } from './api-options.js';
 import { ago, printJson, printTable } from './output.js';
 import { UsageError } from './run-command.js';
-
-interface ApiOptions {
-  url: string;
-  json?: boolean;
-}
-
-function client(options: ApiOptions): ApiClient {
-  return new ApiClient({ baseUrl: options.url, token: process.env.GANTRY_TOKEN });
-}
 
 export function deadLettersCommand(): Command {
   const command = new Command('dead-letters')
@@ -35,7 +25,7 @@ export function deadLettersCommand(): Command {
       .option('--limit <n>', 'at most this many', '50'),
   ).action(
     async (options: ApiOptions & { status?: string; group?: string; type?: string; limit: string }) => {
-      const page = await client(options).get<DeadLetterPageDto>('api/v1/dead-letters', {
+      const page = await apiClient(options).get<DeadLetterPageDto>('api/v1/dead-letters', {
         status: options.status,
         group: options.group,
         type: options.type,
@@ -69,7 +59,7 @@ export function deadLettersCommand(): Command {
       .description('show one dead letter with its payload and last error')
       .argument('<id>'),
   ).action(async (id: string, options: ApiOptions) => {
-    const row = await client(options).get<DeadLetterDto>(`api/v1/dead-letters/${encodeURIComponent(id)}`);
+    const row = await apiClient(options).get<DeadLetterDto>(`api/v1/dead-letters/${encodeURIComponent(id)}`);
     if (options.json) return printJson(row);
     process.stdout.write(
       [
@@ -107,7 +97,7 @@ Examples:
       if (ids.length === 0 && !options.all)
         throw new UsageError('name the dead letters to replay, or pass --all');
       if (ids.length > 0 && options.all) throw new UsageError('give ids or --all, not both');
-      const api = client(options);
+      const api = apiClient(options);
       const results = options.all
         ? (
             await api.post<{ items: ReplayResultDto[] }>('api/v1/dead-letters/replay', {

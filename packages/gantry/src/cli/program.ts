@@ -1,7 +1,10 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
+import { auditCommand } from './audit.command.js';
 import { deadLettersCommand } from './dead-letters.command.js';
+import { deliveryCommands } from './delivery-commands.js';
 import { configCommand, migrateCommand, serverCommand } from './server.command.js';
+import { tokenCommand } from './token.command.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -12,12 +15,17 @@ export function buildProgram(): Command {
     .description('Gantry: a self-hosted continuous-delivery control plane')
     .version(packageJson.version, '-v, --version')
     .showHelpAfterError('(run with --help for usage)')
-    .configureHelp({ sortSubcommands: false });
+    .configureHelp({ sortSubcommands: false })
+    // Options after a subcommand belong to it (`release create --version 2026.11.3`).
+    .enablePositionalOptions();
 
   program.addCommand(serverCommand());
   program.addCommand(migrateCommand());
   program.addCommand(configCommand());
+  for (const command of deliveryCommands()) program.addCommand(command);
   program.addCommand(deadLettersCommand());
+  program.addCommand(tokenCommand());
+  program.addCommand(auditCommand());
 
   program.addHelpText(
     'after',
@@ -27,8 +35,22 @@ Examples:
   $ GANTRY_DATABASE_URL=postgres://gantry@db/gantry GANTRY_BROKER_URL=amqp://rabbitmq gantry server
   $ gantry migrate                                 apply database migrations and exit
   $ gantry config                                  show the effective configuration
+  $ gantry validate -f gantry.yaml                 check a pipeline file without a server
+  $ gantry apply -f gantry.yaml                    declare services and their stages
+  $ gantry release create --service checkout --image ghcr.io/acme/checkout --digest sha256:… --commit "$SHA" \\
+      --junit junit.xml --coverage coverage/coverage-summary.json
+  $ gantry promote checkout 2026.11.3 --to prod    move a release into a stage
+  $ gantry why checkout 2026.11.3 --stage prod     what stands in its way
+  $ gantry approve 01934f0e-…                      approve a promotion waiting for approval
+  $ gantry rollback checkout --stage prod          put the previous release back
+  $ gantry status --watch                          which release runs where, live
   $ gantry dead-letters list --status dead         events a consumer gave up on
   $ gantry dead-letters replay 01934f0e-…          hand one back to its consumer
+  $ gantry token create --name ci --role deployer  an API token for CI (printed once)
+  $ gantry audit --since 24h                       who did what, and why
+
+Commands that talk to the API read GANTRY_URL and GANTRY_TOKEN (or --url and --token);
+the first start writes an admin token to <GANTRY_DATA_DIR>/admin-token.
 
 Every setting is an environment variable; see \`gantry config\` or the README.`,
   );

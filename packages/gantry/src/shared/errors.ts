@@ -20,6 +20,18 @@ export class ValidationError extends GantryError {
   readonly code = 'validation_failed';
 }
 
+/** No credentials, or credentials Gantry does not accept (unknown or revoked API token). */
+export class UnauthorizedError extends GantryError {
+  readonly status = 401;
+  readonly code: string = 'unauthorized';
+}
+
+/** The caller is known but may not do this; the message says what it would need. */
+export class ForbiddenError extends GantryError {
+  readonly status = 403;
+  readonly code: string = 'forbidden';
+}
+
 export class NotFoundError extends GantryError {
   readonly status = 404;
   readonly code = 'not_found';

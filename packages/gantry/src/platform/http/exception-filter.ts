@@ -7,15 +7,86 @@ import { redactText } from '../../shared/redact.js';
 import { redactDeep, type Logger } from '../logging/logger.js';
 import { recordError } from '../telemetry/tracing.js';
 
-// Every error leaves the API in one shape:
-//   { "error": { "code": "stale_version", "message": "...", "details": {...} } }
-// Known errors (GantryError, Nest's HttpException, Fastify's 4xx) keep their
-// status and say what is wrong. Anything else is a 500 whose body names only
-// the request id; the error itself goes to the log. Stacks never reach a client,
-// and messages are redacted of credentials.
+// Every error leaves the API as RFC 9457 problem details
+// (`application/problem+json`):
+//   { "type": "https://gantry.dev/problems/stale_version", "title": "Stale version",
+//     "status": 409, "detail": "...", "code": "stale_version", "requestId": "...", ...extensions }
+// A GantryError's details become extension members: a ValidationError's
+// `issues`, a refusal's `explanations` ({ kind, name, state, reason }[]), or
+// whatever else it carries. Known errors (GantryError, Nest's HttpException,
+// Fastify's 4xx) keep their status and say what is wrong. Anything else is a
+// 500 whose body names only the request id; the error itself goes to the log.
+// Stacks never reach a client, and messages are redacted of credentials.
 
-export interface ErrorBody {
-  error: { code: string; message: string; details?: unknown };
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+export const PROBLEM_TYPE_BASE = 'https://gantry.dev/problems/';
+
+export interface ProblemDocument {
+  /** `https://gantry.dev/problems/<code>`. */
+  type: string;
+  /** The code as a short phrase: `Stale version`. */
+  title: string;
+  status: number;
+  /** What went wrong and what to do about it. */
+  detail: string;
+  /** Stable snake_case code, for programs. */
+  code: string;
+  requestId?: string;
+  /** Extension members: `issues`, `explanations`, or what else the error carries. */
+  [extension: string]: unknown;
+}
+
+/** One reason a promotion (or another request) was refused. */
+export interface Explanation {
+  kind: string;
+  name: string;
+  state: string;
+  reason: string;
+}
+
+const RESERVED_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'code', 'requestId', 'instance']);
+
+const TITLES: Record<string, string> = { internal: 'Internal error', invalid_json: 'Invalid JSON' };
+
+/** `stale_version` → `Stale version`. */
+export function problemTitle(code: string): string {
+  const known = TITLES[code];
+  if (known) return known;
+  const words = code.replace(/[_-]+/g, ' ').trim();
+  return words ? words[0]!.toUpperCase() + words.slice(1) : 'Error';
+}
+
+/** A problem document; `extensions` never override the standard members. */
+export function problemDocument(
+  status: number,
+  code: string,
+  detail: string,
+  options: { requestId?: string; extensions?: Record<string, unknown> } = {},
+): ProblemDocument {
+  const document: ProblemDocument = {
+    type: `${PROBLEM_TYPE_BASE}${code}`,
+    title: problemTitle(code),
+    status,
+    detail,
+    code,
+  };
+  if (options.requestId) document.requestId = options.requestId;
+  for (const [name, value] of Object.entries(options.extensions ?? {})) {
+    if (!RESERVED_MEMBERS.has(name) && value !== undefined) document[name] = value;
+  }
+  return document;
+}
+
+/** The problem document of a GantryError, redacted: what the filter sends, and what idempotent replays repeat. */
+export function problemForGantryError(error: GantryError, requestId?: string): ProblemDocument {
+  const details = error.details === undefined ? undefined : redactDeep(error.details);
+  const extensions: Record<string, unknown> =
+    details === undefined
+      ? {}
+      : typeof details === 'object' && details !== null && !Array.isArray(details)
+        ? (details as Record<string, unknown>)
+        : { details };
+  return problemDocument(error.status, error.code, redactText(error.message), { requestId, extensions });
 }
 
 export interface ExceptionFilterOptions {
@@ -29,7 +100,7 @@ type LogSink = Pick<Logger, 'warn' | 'error'>;
 
 interface Described {
   status: number;
-  body: ErrorBody;
+  body: ProblemDocument;
   /** How the error is logged: not at all (the request line says enough), a warning, or an error with its stack. */
   log: 'none' | 'warn' | 'error';
 }
@@ -119,7 +190,7 @@ export class GantryExceptionFilter implements ExceptionFilter {
       const span = trace.getActiveSpan();
       if (span) recordError(span, exception);
     } else if (described.log === 'warn') {
-      logger.warn({ err: exception }, `request failed: ${described.body.error.message}`);
+      logger.warn({ err: exception }, `request failed: ${described.body.detail}`);
     }
     this.send(response, described.status, described.body, logger);
   }
@@ -130,9 +201,11 @@ export class GantryExceptionFilter implements ExceptionFilter {
     requestId?: string,
   ): Described {
     if (exception instanceof GantryError) {
-      const error: ErrorBody['error'] = { code: exception.code, message: redactText(exception.message) };
-      if (exception.details !== undefined) error.details = redactDeep(exception.details);
-      return { status: exception.status, body: { error }, log: exception.status >= 500 ? 'warn' : 'none' };
+      return {
+        status: exception.status,
+        body: problemForGantryError(exception, requestId),
+        log: exception.status >= 500 ? 'warn' : 'none',
+      };
     }
 
     const fastifyError = isFastifyError(exception)
@@ -145,13 +218,14 @@ export class GantryExceptionFilter implements ExceptionFilter {
         fastifyError.statusCode,
         this.fastifyMessage(fastifyError),
         FASTIFY_CODES[fastifyError.code] ?? codeForStatus(fastifyError.statusCode),
+        requestId,
       );
     }
     if (
       isJsonSyntaxError(exception) ||
       (exception instanceof HttpException && isJsonSyntaxError(exception.cause))
     ) {
-      return this.clientError(400, 'Request body is not valid JSON', 'invalid_json');
+      return this.clientError(400, 'Request body is not valid JSON', 'invalid_json', requestId);
     }
 
     if (exception instanceof HttpException) {
@@ -161,13 +235,14 @@ export class GantryExceptionFilter implements ExceptionFilter {
           404,
           `No route for ${request.method} ${pathOf(request.url)}`,
           'route_not_found',
+          requestId,
         );
       }
       return {
         status,
-        body: {
-          error: { code: codeForStatus(status), message: redactText(httpExceptionMessage(exception)) },
-        },
+        body: problemDocument(status, codeForStatus(status), redactText(httpExceptionMessage(exception)), {
+          requestId,
+        }),
         log: status >= 500 ? 'warn' : 'none',
       };
     }
@@ -175,13 +250,18 @@ export class GantryExceptionFilter implements ExceptionFilter {
     const reference = requestId ? ` for request id ${requestId}` : '';
     return {
       status: 500,
-      body: { error: { code: 'internal', message: `Internal error; see the server log${reference}` } },
+      body: problemDocument(500, 'internal', `Internal error; see the server log${reference}`, { requestId }),
       log: 'error',
     };
   }
 
-  private clientError(status: number, message: string, code = codeForStatus(status)): Described {
-    return { status, body: { error: { code, message: redactText(message) } }, log: 'none' };
+  private clientError(
+    status: number,
+    message: string,
+    code: string,
+    requestId: string | undefined,
+  ): Described {
+    return { status, body: problemDocument(status, code, redactText(message), { requestId }), log: 'none' };
   }
 
   private fastifyMessage(error: FastifyErrorLike): string {
@@ -204,7 +284,7 @@ export class GantryExceptionFilter implements ExceptionFilter {
   private send(
     response: FastifyReply | ServerResponse,
     status: number,
-    body: ErrorBody,
+    body: ProblemDocument,
     logger: LogSink,
   ): void {
     if (isFastifyReply(response)) {
@@ -212,7 +292,7 @@ export class GantryExceptionFilter implements ExceptionFilter {
         logger.warn({ status }, 'an error happened after the response was sent');
         return;
       }
-      void response.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
+      void response.status(status).header('content-type', PROBLEM_CONTENT_TYPE).send(body);
       return;
     }
     if (response.headersSent) {
@@ -221,7 +301,7 @@ export class GantryExceptionFilter implements ExceptionFilter {
       return;
     }
     response.statusCode = status;
-    response.setHeader('content-type', 'application/json; charset=utf-8');
+    response.setHeader('content-type', PROBLEM_CONTENT_TYPE);
     response.end(JSON.stringify(body));
   }
 }

@@ -53,6 +53,21 @@ class TestController {
     throw new ConflictError('release 2026.01.1 is already being promoted to qa', { stage: 'qa' });
   }
 
+  @Get('refused')
+  refused(): never {
+    throw new ConflictError('release 2026.01.3 cannot enter prod', {
+      explanations: [
+        { kind: 'gate', name: 'tests', state: 'failed', reason: '3 of 412 tests failed' },
+        { kind: 'gate', name: 'coverage', state: 'passed', reason: 'coverage 84% ≥ 80%' },
+      ],
+    });
+  }
+
+  @Get('sneaky')
+  sneaky(): never {
+    throw new ConflictError('sneaky', { status: 200, type: 'about:blank', code: 'ok', other: 1 });
+  }
+
   @Get('forbidden')
   forbidden(): never {
     throw new ForbiddenException('only the owning team can approve prod');
@@ -170,24 +185,55 @@ describe('bodies', () => {
 });
 
 describe('error mapping', () => {
-  it('maps a GantryError to its status, code, message and details', async () => {
-    const response = await app.inject({ method: 'GET', url: '/test/conflict' });
-    expect(response.statusCode).toBe(409);
-    expect(response.headers['content-type']).toMatch(/^application\/json/);
-    expect(response.json()).toEqual({
-      error: {
-        code: 'conflict',
-        message: 'release 2026.01.1 is already being promoted to qa',
-        details: { stage: 'qa' },
-      },
+  it('maps a GantryError to problem+json with its status, code, message and details as extensions', async () => {
+    const response = await app.inject({
+      method: 'GET',
+      url: '/test/conflict',
+      headers: { 'x-request-id': 'req-409' },
     });
+    expect(response.statusCode).toBe(409);
+    expect(response.headers['content-type']).toBe('application/problem+json; charset=utf-8');
+    expect(response.json()).toEqual({
+      type: 'https://gantry.dev/problems/conflict',
+      title: 'Conflict',
+      status: 409,
+      detail: 'release 2026.01.1 is already being promoted to qa',
+      code: 'conflict',
+      requestId: 'req-409',
+      stage: 'qa',
+    });
+  });
+
+  it('lists the explanations of a refusal as an extension member', async () => {
+    const response = await app.inject({ method: 'GET', url: '/test/refused' });
+    expect(response.statusCode).toBe(409);
+    expect(response.json()).toMatchObject({
+      code: 'conflict',
+      detail: 'release 2026.01.3 cannot enter prod',
+      explanations: [
+        { kind: 'gate', name: 'tests', state: 'failed', reason: '3 of 412 tests failed' },
+        { kind: 'gate', name: 'coverage', state: 'passed', reason: 'coverage 84% ≥ 80%' },
+      ],
+    });
+  });
+
+  it('keeps the standard members when details try to override them', async () => {
+    const response = await app.inject({ method: 'GET', url: '/test/sneaky' });
+    const body = response.json<Record<string, unknown>>();
+    expect(body).toMatchObject({ status: 409, code: 'conflict', detail: 'sneaky', other: 1 });
+    expect(body.type).toBe('https://gantry.dev/problems/conflict');
   });
 
   it('maps a Nest HttpException to its status in the same shape', async () => {
     const response = await app.inject({ method: 'GET', url: '/test/forbidden' });
     expect(response.statusCode).toBe(403);
-    expect(response.json()).toEqual({
-      error: { code: 'forbidden', message: 'only the owning team can approve prod' },
+    expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(response.json()).toMatchObject({
+      type: 'https://gantry.dev/problems/forbidden',
+      title: 'Forbidden',
+      status: 403,
+      code: 'forbidden',
+      detail: 'only the owning team can approve prod',
     });
   });
 
@@ -198,15 +244,16 @@ describe('error mapping', () => {
       payload: { name: '', replicas: 1.5, stages: [{ target: 3 }] },
     });
     expect(response.statusCode).toBe(400);
-    const { error } = response.json<{ error: { code: string; message: string; details: unknown } }>();
-    expect(error.code).toBe('validation_failed');
-    expect(error.message).toMatch(/^Invalid request body: /);
-    expect(error.message).toContain('name: ');
-    expect(error.message).toContain('replicas: ');
-    expect(error.message).toContain('stages[0].target: ');
-    expect(error.details).toMatchObject({
-      issues: expect.arrayContaining([expect.objectContaining({ path: 'stages[0].target' })]) as unknown,
-    });
+    const problem = response.json<{ code: string; title: string; detail: string; issues: unknown }>();
+    expect(problem.code).toBe('validation_failed');
+    expect(problem.title).toBe('Validation failed');
+    expect(problem.detail).toMatch(/^Invalid request body: /);
+    expect(problem.detail).toContain('name: ');
+    expect(problem.detail).toContain('replicas: ');
+    expect(problem.detail).toContain('stages[0].target: ');
+    expect(problem.issues).toEqual(
+      expect.arrayContaining([expect.objectContaining({ path: 'stages[0].target' })]),
+    );
   });
 
   it('passes valid input through the schema', async () => {
@@ -222,8 +269,11 @@ describe('error mapping', () => {
   it('answers an unknown route with a JSON 404', async () => {
     const response = await app.inject({ method: 'GET', url: '/releases/unknown?token=abc' });
     expect(response.statusCode).toBe(404);
-    expect(response.json()).toEqual({
-      error: { code: 'route_not_found', message: 'No route for GET /releases/unknown' },
+    expect(response.json()).toMatchObject({
+      type: 'https://gantry.dev/problems/route_not_found',
+      status: 404,
+      code: 'route_not_found',
+      detail: 'No route for GET /releases/unknown',
     });
   });
 
@@ -235,8 +285,10 @@ describe('error mapping', () => {
       payload: JSON.stringify({ name: 'x'.repeat(2048), replicas: 1 }),
     });
     expect(response.statusCode).toBe(413);
-    expect(response.json()).toEqual({
-      error: { code: 'payload_too_large', message: 'Request body is larger than the limit of 1024 bytes' },
+    expect(response.json()).toMatchObject({
+      status: 413,
+      code: 'payload_too_large',
+      detail: 'Request body is larger than the limit of 1024 bytes',
     });
   });
 
@@ -248,8 +300,10 @@ describe('error mapping', () => {
       payload: '{"name": "api",',
     });
     expect(response.statusCode).toBe(400);
-    expect(response.json()).toEqual({
-      error: { code: 'invalid_json', message: 'Request body is not valid JSON' },
+    expect(response.json()).toMatchObject({
+      status: 400,
+      code: 'invalid_json',
+      detail: 'Request body is not valid JSON',
     });
   });
 
@@ -261,7 +315,7 @@ describe('error mapping', () => {
       payload: '',
     });
     expect(response.statusCode).toBe(400);
-    expect(response.json<{ error: { code: string } }>().error.code).toBe('invalid_json');
+    expect(response.json<{ code: string }>().code).toBe('invalid_json');
   });
 
   it('answers an unexpected error with 500 naming the request id, and logs it redacted', async () => {
@@ -272,7 +326,12 @@ describe('error mapping', () => {
     });
     expect(response.statusCode).toBe(500);
     expect(response.json()).toEqual({
-      error: { code: 'internal', message: 'Internal error; see the server log for request id req-500' },
+      type: 'https://gantry.dev/problems/internal',
+      title: 'Internal error',
+      status: 500,
+      detail: 'Internal error; see the server log for request id req-500',
+      code: 'internal',
+      requestId: 'req-500',
     });
     expect(response.body).not.toContain('hunter2');
     expect(response.body).not.toContain('postgres');

@@ -89,10 +89,36 @@ export function routeOf(request: FastifyRequest): string {
   return (!request.is404 && request.routeOptions.url) || UNMATCHED_ROUTE;
 }
 
+export interface ServedRoute {
+  /** Upper case: GET, POST, … (HEAD routes Fastify adds for GET are left out). */
+  method: string;
+  /** The route pattern, as Fastify knows it: `/api/v1/dead-letters/:id`. */
+  url: string;
+}
+
+const servedRouteLists = new WeakMap<FastifyInstance, ServedRoute[]>();
+
+/**
+ * Every route the application serves, in registration order. The OpenAPI test
+ * compares them with the document, so a route nobody described fails it.
+ */
+export function servedRoutes(app: NestFastifyApplication): ServedRoute[] {
+  return [...(servedRouteLists.get(app.getHttpAdapter().getInstance()) ?? [])];
+}
+
 // Probes and scrapes come every few seconds: their lines are debug, not info.
 const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
 
 function instrument(instance: FastifyInstance, options: HttpAppOptions): void {
+  const routes: ServedRoute[] = [];
+  servedRouteLists.set(instance, routes);
+  instance.addHook('onRoute', (route) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method.toUpperCase() !== 'HEAD') routes.push({ method: method.toUpperCase(), url: route.url });
+    }
+  });
+
   instance.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     const route = routeOf(request);

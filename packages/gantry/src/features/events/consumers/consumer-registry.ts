@@ -20,7 +20,20 @@ export interface DeliveredEvent<P = unknown> {
  * that record or not at all. Throwing rolls it all back and schedules a retry.
  * Do database work only: no waiting on brokers, git or HTTP inside.
  */
-export type EventHandler<P = unknown> = (event: DeliveredEvent<P>, tx: Tx) => Promise<void>;
+export type EventHandler<P = unknown> = (
+  event: DeliveredEvent<P>,
+  tx: Tx,
+  context: HandlerContext,
+) => Promise<void>;
+
+export interface HandlerContext {
+  /**
+   * Runs `action` after the handler's transaction commits, in this process:
+   * for I/O the handler must not do inside the transaction. Record the intent
+   * in the transaction, so the work is found again if this process dies first.
+   */
+  afterCommit(action: () => void | Promise<void>): void;
+}
 
 export interface ConsumerRegistration<P = unknown> {
   /** Who consumes: each group gets every event it subscribes to (fan-out); replicas of a group share them. */

@@ -124,17 +124,43 @@ export class ConsumerRuntime {
     envelope: EventEnvelope,
   ): Promise<HandlerOutcome> {
     const { db } = this.options.database;
+    const afterCommit: Array<() => void | Promise<void>> = [];
     try {
-      return await db.transaction(async (tx) => {
+      const outcome = await db.transaction(async (tx): Promise<HandlerOutcome> => {
         if (!(await recordProcessed(tx, group, envelope.id))) return 'duplicate';
-        await handler(deliveredEvent(envelope), tx);
+        await handler(deliveredEvent(envelope), tx, { afterCommit: (action) => afterCommit.push(action) });
         if (envelope.headers[EventHeader.replayOf]) await markResolved(tx, group, envelope.id);
         return 'success';
       });
+      if (outcome === 'success') this.runAfterCommit(group, envelope, afterCommit);
+      return outcome;
     } catch (error) {
       // If recording the failure fails too (database down), this rejects and
       // the transport leaves the message unacknowledged for redelivery.
       return this.recordFailure(group, envelope, error);
+    }
+  }
+
+  /**
+   * Work a handler asked to run once its transaction committed (I/O it must not
+   * do inside the transaction). Not awaited by the delivery, and its failure
+   * does not fail the event: such work is recorded as intent in the
+   * transaction and is safe to re-run by whoever picks the intent up.
+   */
+  private runAfterCommit(
+    group: string,
+    envelope: EventEnvelope,
+    actions: ReadonlyArray<() => void | Promise<void>>,
+  ): void {
+    for (const action of actions) {
+      void Promise.resolve()
+        .then(action)
+        .catch((error: unknown) => {
+          this.options.logger.error(
+            { group, eventId: envelope.id, type: envelope.type, error: redactText(errorMessage(error)) },
+            'work after an event handler failed; it is retried from its stored intent',
+          );
+        });
     }
   }
 

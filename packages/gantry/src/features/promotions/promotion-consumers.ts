@@ -1,0 +1,106 @@
+import type { Logger } from '../../platform/logging/logger.js';
+import type { ConsumerRegistry, HandlerContext } from '../events/consumers/consumer-registry.js';
+import { findRevision, findService } from '../pipelines/pipelines.repository.js';
+import { downstreamStagesOf, entryStagesOf, stagePolicyOf } from '../pipelines/stage-policy.js';
+import { findReleaseById, type Release } from '../releases/releases.repository.js';
+import type { Tx } from '../../platform/database/database.js';
+import {
+  ReleaseEvents,
+  type EvidenceAttached,
+  type ReleaseRegistered,
+} from '../releases/releases.service.js';
+import {
+  PromotionEvents,
+  type PromotionPhaseChanged,
+  type PromotionRecheck,
+  type PromotionRequested,
+} from './promotion-events.js';
+import { waitingPromotionsOfRelease } from './promotions.repository.js';
+import type { PromotionsService } from './promotions.service.js';
+
+/** The consumer group that drives promotions. One replica handles each event. */
+export const PROMOTION_ENGINE_GROUP = 'promotion-engine';
+const ENGINE_ACTOR = 'system:promotion-engine';
+
+/**
+ * Everything asynchronous in a promotion's life is one of these handlers. Each
+ * runs in the transaction that records the event as processed, so a
+ * redelivery never repeats it, and each only re-evaluates stored facts, so
+ * handling events in any interleaving reaches the same state.
+ */
+export function registerPromotionConsumers(
+  registry: ConsumerRegistry,
+  promotions: PromotionsService,
+  logger: Logger,
+): void {
+  const on = <P>(eventType: string, handle: (payload: P, tx: Tx, context: HandlerContext) => Promise<void>) =>
+    registry.register<P>({
+      group: PROMOTION_ENGINE_GROUP,
+      eventType,
+      handle: (event, tx, context) => handle(event.payload, tx, context),
+    });
+
+  const autoPromote = async (
+    tx: Tx,
+    release: Release,
+    stages: readonly string[],
+    context: HandlerContext,
+  ) => {
+    for (const stage of stages) {
+      const outcome = await promotions.requestAuto(tx, release, stage, context);
+      if (typeof outcome === 'string') {
+        logger.info(
+          { service: release.service, version: release.version, stage },
+          `no auto-promotion: ${outcome}`,
+        );
+      }
+    }
+  };
+
+  // A new release enters the pipeline's first stages that promote automatically.
+  on<ReleaseRegistered>(ReleaseEvents.registered, async (payload, tx, context) => {
+    const release = await findReleaseById(tx, payload.releaseId);
+    const spec = release ? await currentSpec(tx, release.service) : undefined;
+    if (!release || !spec) return;
+    const stages = entryStagesOf(spec).filter((stage) => stagePolicyOf(spec, stage).promotion === 'auto');
+    await autoPromote(tx, release, stages, context);
+  });
+
+  // New evidence can open gates a promotion of this release is waiting on.
+  on<EvidenceAttached>(ReleaseEvents.evidenceAttached, async (payload, tx, context) => {
+    for (const promotion of await waitingPromotionsOfRelease(tx, payload.releaseId)) {
+      await promotions.advance(tx, promotion.id, ENGINE_ACTOR, context);
+    }
+  });
+
+  on<PromotionRequested>(PromotionEvents.requested, async (payload, tx, context) => {
+    await promotions.advance(tx, payload.promotionId, ENGINE_ACTOR, context);
+  });
+
+  on<PromotionRecheck>(PromotionEvents.recheck, async (payload, tx, context) => {
+    await promotions.advance(tx, payload.promotionId, ENGINE_ACTOR, context);
+  });
+
+  // A success changes what downstream stages see: their upstream and soak
+  // gates, and which release their auto-promotion should take next.
+  on<PromotionPhaseChanged>(PromotionEvents.phaseChanged, async (payload, tx, context) => {
+    if (payload.to !== 'Succeeded') return;
+    const spec = await currentSpec(tx, payload.service);
+    const release = await findReleaseById(tx, payload.releaseId);
+    if (!spec || !release) return;
+    const downstream = downstreamStagesOf(spec, payload.stage);
+    for (const stage of downstream) {
+      for (const waiting of await promotions.waitingIn(tx, payload.service, stage)) {
+        await promotions.advance(tx, waiting.id, ENGINE_ACTOR, context);
+      }
+    }
+    const auto = downstream.filter((stage) => stagePolicyOf(spec, stage).promotion === 'auto');
+    await autoPromote(tx, release, auto, context);
+  });
+}
+
+async function currentSpec(tx: Tx, service: string): Promise<unknown> {
+  const row = await findService(tx, service);
+  if (!row) return undefined;
+  return (await findRevision(tx, service, row.currentRevision))?.spec;
+}

@@ -1,0 +1,244 @@
+import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import type { Executor } from '../../platform/database/database.js';
+import { updateWithVersion } from '../../platform/database/optimistic-lock.js';
+import { ACTIVE_PHASES, type PromotionPhase } from './promotion-state-machine.js';
+import { promotionDecisions, promotions, promotionTransitions } from './promotions.tables.js';
+
+export type Promotion = typeof promotions.$inferSelect;
+export type NewPromotion = typeof promotions.$inferInsert;
+export type PromotionTransition = typeof promotionTransitions.$inferSelect;
+export type PromotionDecision = typeof promotionDecisions.$inferSelect;
+
+/** The partial unique index that allows one active promotion per (service, stage). */
+export const ONE_ACTIVE_PER_STAGE_INDEX = 'promotions_one_active_per_stage_idx';
+
+export async function insertPromotion(executor: Executor, row: NewPromotion): Promise<Promotion> {
+  const [inserted] = await executor.insert(promotions).values(row).returning();
+  return inserted!;
+}
+
+export async function findPromotion(executor: Executor, id: string): Promise<Promotion | undefined> {
+  const [row] = await executor.select().from(promotions).where(eq(promotions.id, id)).limit(1);
+  return row;
+}
+
+export async function findActivePromotion(
+  executor: Executor,
+  service: string,
+  stage: string,
+): Promise<Promotion | undefined> {
+  const [row] = await executor
+    .select()
+    .from(promotions)
+    .where(
+      and(
+        eq(promotions.service, service),
+        eq(promotions.stage, stage),
+        inArray(promotions.phase, [...ACTIVE_PHASES]),
+      ),
+    )
+    .limit(1);
+  return row;
+}
+
+/** Compare-and-set on the version column: a concurrent change makes this throw StaleVersionError. */
+export async function updatePromotion(
+  executor: Executor,
+  current: Promotion,
+  set: Partial<Omit<Promotion, 'id' | 'version'>>,
+): Promise<Promotion> {
+  return updateWithVersion(executor, promotions, {
+    aggregate: 'promotion',
+    id: current.id,
+    expectedVersion: current.version,
+    set: { ...set, updatedAt: new Date() },
+  });
+}
+
+export async function insertTransition(
+  executor: Executor,
+  row: {
+    promotionId: string;
+    fromPhase: PromotionPhase | null;
+    toPhase: PromotionPhase;
+    actor: string;
+    reason: string;
+    at: Date;
+  },
+): Promise<void> {
+  await executor.insert(promotionTransitions).values(row);
+}
+
+export async function transitionsOf(executor: Executor, promotionId: string): Promise<PromotionTransition[]> {
+  return executor
+    .select()
+    .from(promotionTransitions)
+    .where(eq(promotionTransitions.promotionId, promotionId))
+    .orderBy(asc(promotionTransitions.id));
+}
+
+export async function insertDecision(
+  executor: Executor,
+  row: typeof promotionDecisions.$inferInsert,
+): Promise<void> {
+  await executor.insert(promotionDecisions).values(row);
+}
+
+export async function decisionsOf(executor: Executor, promotionId: string): Promise<PromotionDecision[]> {
+  return executor
+    .select()
+    .from(promotionDecisions)
+    .where(eq(promotionDecisions.promotionId, promotionId))
+    .orderBy(asc(promotionDecisions.at));
+}
+
+export interface PromotionFilter {
+  service?: string;
+  stage?: string;
+  phase?: string;
+  before?: { createdAt: Date; id: string };
+  limit: number;
+}
+
+/** Newest first, keyset-paged by (created_at, id). */
+export async function listPromotions(executor: Executor, filter: PromotionFilter): Promise<Promotion[]> {
+  const conditions = [];
+  if (filter.service) conditions.push(eq(promotions.service, filter.service));
+  if (filter.stage) conditions.push(eq(promotions.stage, filter.stage));
+  if (filter.phase) conditions.push(eq(promotions.phase, filter.phase));
+  if (filter.before) {
+    conditions.push(
+      or(
+        lt(promotions.createdAt, filter.before.createdAt),
+        and(eq(promotions.createdAt, filter.before.createdAt), lt(promotions.id, filter.before.id)),
+      ),
+    );
+  }
+  return executor
+    .select()
+    .from(promotions)
+    .where(and(...conditions))
+    .orderBy(desc(promotions.createdAt), desc(promotions.id))
+    .limit(filter.limit);
+}
+
+/** Promotions of one release waiting for something (evidence, upstream, a timer). */
+export async function waitingPromotionsOfRelease(
+  executor: Executor,
+  releaseId: string,
+): Promise<Promotion[]> {
+  return executor
+    .select()
+    .from(promotions)
+    .where(and(eq(promotions.releaseId, releaseId), eq(promotions.phase, 'WaitingForGates')));
+}
+
+/** The latest successful promotion of a release into a stage, if any. */
+export async function lastSuccessOfRelease(
+  executor: Executor,
+  releaseId: string,
+  stage: string,
+): Promise<Promotion | undefined> {
+  const [row] = await executor
+    .select()
+    .from(promotions)
+    .where(
+      and(
+        eq(promotions.releaseId, releaseId),
+        eq(promotions.stage, stage),
+        eq(promotions.phase, 'Succeeded'),
+      ),
+    )
+    .orderBy(desc(promotions.finishedAt))
+    .limit(1);
+  return row;
+}
+
+/** Successful promotions into a stage, newest first: the stage's release history, for rollback. */
+export async function successesInStage(
+  executor: Executor,
+  service: string,
+  stage: string,
+  limit: number,
+): Promise<Promotion[]> {
+  return executor
+    .select()
+    .from(promotions)
+    .where(
+      and(eq(promotions.service, service), eq(promotions.stage, stage), eq(promotions.phase, 'Succeeded')),
+    )
+    .orderBy(desc(promotions.finishedAt))
+    .limit(limit);
+}
+
+/**
+ * Takes the apply lease of a promotion in Applying when nobody holds it (or a
+ * holder's lease ran out: it crashed). One UPDATE, so two appliers can never
+ * both win. Returns the promotion when this caller now owns it.
+ */
+export async function claimApply(
+  executor: Executor,
+  id: string,
+  owner: string,
+  leaseMs: number,
+): Promise<Promotion | undefined> {
+  const [row] = await executor
+    .update(promotions)
+    .set({
+      applyOwner: owner,
+      applyLeaseUntil: sql`now() + make_interval(secs => ${leaseMs / 1000})`,
+      applyAttempts: sql`${promotions.applyAttempts} + 1`,
+      version: sql`${promotions.version} + 1`,
+    })
+    .where(
+      and(
+        eq(promotions.id, id),
+        eq(promotions.phase, 'Applying'),
+        or(isNull(promotions.applyLeaseUntil), lt(promotions.applyLeaseUntil, sql`now()`)),
+      ),
+    )
+    .returning();
+  return row;
+}
+
+/** Promotions in Applying that nobody holds: never claimed, or their applier died. */
+export async function unclaimedApplying(executor: Executor, limit: number): Promise<string[]> {
+  const rows = await executor
+    .select({ id: promotions.id })
+    .from(promotions)
+    .where(
+      and(
+        eq(promotions.phase, 'Applying'),
+        or(isNull(promotions.applyLeaseUntil), lt(promotions.applyLeaseUntil, sql`now()`)),
+      ),
+    )
+    .orderBy(asc(promotions.updatedAt))
+    .limit(limit);
+  return rows.map((row) => row.id);
+}
+
+/** Frees every apply lease: on PGlite at start-up, where any holder is a process that is gone. */
+export async function releaseAllApplyLeases(executor: Executor): Promise<void> {
+  await executor
+    .update(promotions)
+    .set({ applyOwner: null, applyLeaseUntil: null })
+    .where(eq(promotions.phase, 'Applying'));
+}
+
+/** Active promotions of a stage that have not started applying: candidates to supersede or re-evaluate. */
+export async function waitingPromotionsInStage(
+  executor: Executor,
+  service: string,
+  stage: string,
+): Promise<Promotion[]> {
+  return executor
+    .select()
+    .from(promotions)
+    .where(
+      and(
+        eq(promotions.service, service),
+        eq(promotions.stage, stage),
+        inArray(promotions.phase, ['Pending', 'WaitingForGates', 'WaitingForApproval']),
+      ),
+    );
+}

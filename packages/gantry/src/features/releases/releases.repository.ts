@@ -1,0 +1,112 @@
+import { and, desc, eq, like, lt, or } from 'drizzle-orm';
+import type { Executor } from '../../platform/database/database.js';
+import { releaseEvidence, releases, type EvidenceKind } from './releases.tables.js';
+
+export type Release = typeof releases.$inferSelect;
+export type NewRelease = typeof releases.$inferInsert;
+export type EvidenceRow = typeof releaseEvidence.$inferSelect;
+
+export async function findRelease(
+  executor: Executor,
+  service: string,
+  version: string,
+): Promise<Release | undefined> {
+  const [row] = await executor
+    .select()
+    .from(releases)
+    .where(and(eq(releases.service, service), eq(releases.version, version)))
+    .limit(1);
+  return row;
+}
+
+export async function findReleaseById(executor: Executor, id: string): Promise<Release | undefined> {
+  const [row] = await executor.select().from(releases).where(eq(releases.id, id)).limit(1);
+  return row;
+}
+
+export async function findReleaseByDigest(
+  executor: Executor,
+  service: string,
+  digest: string,
+): Promise<Release | undefined> {
+  const [row] = await executor
+    .select()
+    .from(releases)
+    .where(and(eq(releases.service, service), eq(releases.digest, digest)))
+    .limit(1);
+  return row;
+}
+
+/** Versions of one service that start with a CalVer month prefix (`2026.11.`), for numbering the next. */
+export async function versionsWithPrefix(
+  executor: Executor,
+  service: string,
+  prefix: string,
+): Promise<string[]> {
+  const rows = await executor
+    .select({ version: releases.version })
+    .from(releases)
+    .where(and(eq(releases.service, service), like(releases.version, `${prefix}.%`)));
+  return rows.map((row) => row.version);
+}
+
+export async function insertRelease(executor: Executor, release: NewRelease): Promise<Release> {
+  const [row] = await executor.insert(releases).values(release).returning();
+  return row!;
+}
+
+export interface ReleasePageFilter {
+  service?: string;
+  before?: { createdAt: Date; id: string };
+  limit: number;
+}
+
+/** Newest first, keyset-paged by (created_at, id). */
+export async function listReleases(executor: Executor, filter: ReleasePageFilter): Promise<Release[]> {
+  const conditions = [];
+  if (filter.service) conditions.push(eq(releases.service, filter.service));
+  if (filter.before) {
+    conditions.push(
+      or(
+        lt(releases.createdAt, filter.before.createdAt),
+        and(eq(releases.createdAt, filter.before.createdAt), lt(releases.id, filter.before.id)),
+      ),
+    );
+  }
+  return executor
+    .select()
+    .from(releases)
+    .where(and(...conditions))
+    .orderBy(desc(releases.createdAt), desc(releases.id))
+    .limit(filter.limit);
+}
+
+/** Attaching a kind again replaces its summary (a re-run CI job); the audit log keeps the history. */
+export async function upsertEvidence(
+  executor: Executor,
+  row: {
+    releaseId: string;
+    kind: EvidenceKind;
+    summary: unknown;
+    source: string;
+    attachedBy: string;
+    attachedAt: Date;
+  },
+): Promise<void> {
+  await executor
+    .insert(releaseEvidence)
+    .values(row)
+    .onConflictDoUpdate({
+      target: [releaseEvidence.releaseId, releaseEvidence.kind],
+      set: {
+        summary: row.summary,
+        source: row.source,
+        attachedBy: row.attachedBy,
+        attachedAt: row.attachedAt,
+      },
+    });
+}
+
+export async function evidenceOf(executor: Executor, releaseId: string): Promise<EvidenceRow[]> {
+  return executor.select().from(releaseEvidence).where(eq(releaseEvidence.releaseId, releaseId));
+}

@@ -1,0 +1,87 @@
+import { GantryError } from '../../shared/errors.js';
+
+// Where a stage runs is a target, and every kind of target is a driver behind
+// this one interface: the promotion engine asks a driver to apply a release to
+// a stage and records what it answers, without knowing whether that meant a
+// commit to a config repository or a process started on this machine.
+//
+// apply() must be idempotent per promotion id: the engine re-runs a step after
+// a crash or a redelivered event, and a re-run must find the earlier effect
+// (alreadyApplied: true) instead of repeating it.
+
+/** A stage whose target is a config repository that Argo CD or Flux syncs. */
+export interface GitopsTarget {
+  type: 'gitops';
+  /** Clone URL: https://…, ssh://…, git@host:path, file://… or an absolute local path. */
+  repository: string;
+  branch: string;
+  /** The file to edit, relative to the repository root. */
+  path: string;
+  /** `kustomize`: the file is a kustomization.yaml; `helm`: a values file. */
+  format: 'kustomize' | 'helm';
+  /** helm only: dotted key path of the tag (default `image.tag`). */
+  key?: string;
+  /** kustomize only: the `images[].name` to pin (default: the release image without tag or digest). */
+  imageName?: string;
+  /** A secret reference (`env:NAME`, `file:/path`) to a token for https remotes. */
+  credentials?: string;
+}
+
+/** Every target a driver can apply to; more kinds join this union. */
+export type Target = GitopsTarget;
+
+export interface ReleaseToApply {
+  /** CalVer, e.g. 2024.05.3. */
+  version: string;
+  /** Image repository, e.g. ghcr.io/acme/api (a tag or digest on it is ignored). */
+  image: string;
+  /** Image digest, e.g. sha256:… */
+  digest: string;
+  /** Source commit the release was built from. */
+  commit: string;
+}
+
+export interface ApplyRequest {
+  promotionId: string;
+  service: string;
+  stage: string;
+  release: ReleaseToApply;
+  target: Target;
+  /** The release is an earlier one being restored (changes wording, not behaviour). */
+  isRollback: boolean;
+}
+
+export interface ApplyResult {
+  /** The target's record of the change: for gitops, the commit sha on the branch. */
+  revision: string;
+  /** True when an earlier run of the same promotion had already applied it. */
+  alreadyApplied: boolean;
+  /** One sentence for people: what was done, or why nothing was. */
+  summary: string;
+}
+
+export interface TargetDriver {
+  /** The `type` of the targets this driver applies to (`gitops`, `local`, …). */
+  readonly type: string;
+  apply(request: ApplyRequest, signal?: AbortSignal): Promise<ApplyResult>;
+}
+
+/**
+ * Applying a promotion failed. `retryable` tells the promotion engine whether
+ * running the same step again may succeed (network trouble, lost push races)
+ * or whether a person must change something first (a missing file, a key path
+ * that does not exist, a path outside the repository, wrong credentials).
+ */
+export class TargetApplyError extends GantryError {
+  readonly code = 'target_apply_failed';
+  readonly status: number;
+  readonly retryable: boolean;
+
+  constructor(message: string, retryable: boolean, options: { cause?: unknown; details?: unknown } = {}) {
+    super(message, options.details);
+    this.retryable = retryable;
+    // A retryable failure is the upstream's (502); a permanent one is the target's configuration (422).
+    this.status = retryable ? 502 : 422;
+    if (options.cause !== undefined) this.cause = options.cause;
+  }
+}
