@@ -15,4 +15,9 @@ describe('redaction', () => {
       'connect ECONNREFUSED amqp://guest:***@10.0.0.1:5672 failed',
     );
   });
+
+  it('hides Gantry API tokens inside free text', () => {
+    const token = `gty_${'A'.repeat(40)}b-_`;
+    expect(redactText(`request with ${token} refused`)).toBe('request with gty_*** refused');
+  });
 });

@@ -20,8 +20,11 @@ export function redactUrl(url: string): string {
 // scheme://user:password@ anywhere in a string, e.g. inside an error message.
 const CREDENTIALS_IN_URL = /([a-z][a-z0-9+.-]*:\/\/[^\s:/@]*:)[^\s@/]+@/gi;
 
+// Gantry's own API tokens (gty_ + 43 base64url characters), wherever they turn up in text.
+const API_TOKEN = /\bgty_[A-Za-z0-9_-]{43}\b/g;
+
 export function redactText(text: string): string {
-  return text.replace(CREDENTIALS_IN_URL, `$1${REDACTED}@`);
+  return text.replace(CREDENTIALS_IN_URL, `$1${REDACTED}@`).replace(API_TOKEN, `gty_${REDACTED}`);
 }
 
 const SECRET_NAME =

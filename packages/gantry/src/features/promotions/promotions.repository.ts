@@ -242,3 +242,12 @@ export async function waitingPromotionsInStage(
       ),
     );
 }
+
+/** Every active promotion (of one service, or all): one query for the status matrix. */
+export async function activePromotions(executor: Executor, service?: string): Promise<Promotion[]> {
+  const active = inArray(promotions.phase, [...ACTIVE_PHASES]);
+  return executor
+    .select()
+    .from(promotions)
+    .where(service ? and(active, eq(promotions.service, service)) : active);
+}

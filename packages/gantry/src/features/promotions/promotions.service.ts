@@ -30,6 +30,7 @@ import { PromotionEngine, stageKey, type AfterCommit, type ApplyKicker } from '.
 import { PromotionEvents, type PromotionRequested } from './promotion-events.js';
 import { loadPromotionFacts } from './promotion-facts.js';
 import {
+  activePromotions,
   decisionsOf,
   findActivePromotion,
   findPromotion,
@@ -328,24 +329,26 @@ export class PromotionsService {
     const { db } = this.database;
     const services = serviceName ? [await this.serviceOf(db, serviceName)] : await listServices(db);
     const statuses = await stageStatusOf(db, serviceName);
+    const active = await activePromotions(db, serviceName);
     const result: ServiceStatus[] = [];
     for (const service of services) {
       const revision = await findRevision(db, service.name, service.currentRevision);
       const stages = revision ? stageNamesOf(revision.spec) : [];
-      const cells: StageCell[] = [];
-      for (const stage of stages) {
+      const cells: StageCell[] = stages.map((stage) => {
         const row = statuses.find((status) => status.service === service.name && status.stage === stage);
-        const active = await findActivePromotion(db, service.name, stage);
-        cells.push({
+        const moving = active.find(
+          (promotion) => promotion.service === service.name && promotion.stage === stage,
+        );
+        return {
           stage,
           currentVersion: row?.currentVersion ?? null,
           since: row?.currentSince?.toISOString() ?? null,
-          activePromotion: active
-            ? { id: active.id, version: active.releaseVersion, phase: active.phase, message: active.message }
+          activePromotion: moving
+            ? { id: moving.id, version: moving.releaseVersion, phase: moving.phase, message: moving.message }
             : null,
           autoHold: row?.autoHold ?? null,
-        });
-      }
+        };
+      });
       result.push({ service: service.name, team: service.team, stages: cells });
     }
     return result;
