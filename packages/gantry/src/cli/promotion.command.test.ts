@@ -215,7 +215,7 @@ describe('formatWhy', () => {
     );
     expect(lines[0]).toBe('checkout 2026.11.3 → prod: pending: waiting for the checks below');
     expect(lines.at(-1)).toBe(
-      'auto-promotion into prod is held: bob promoted 2026.11.2 by hand 1h ago, so only releases newer than 2026.11.2 go there automatically',
+      'auto-promotion into prod is held: bob promoted 2026.11.2 by hand 1h ago, until a newer release is promoted there by hand',
     );
   });
 });

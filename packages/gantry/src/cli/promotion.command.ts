@@ -128,7 +128,7 @@ export function formatWhy(why: WhyDto, now: number = Date.now()): string[] {
     lines.push(`  ${item.state.padEnd(stateWidth)}  ${item.name.padEnd(nameWidth)}  ${item.reason}`);
   if (why.autoHold) {
     lines.push(
-      `auto-promotion into ${why.stage} is held: ${why.autoHold.actor} promoted ${why.autoHold.version} by hand ${ago(why.autoHold.at, now)}, so only releases newer than ${why.autoHold.version} go there automatically`,
+      `auto-promotion into ${why.stage} is held: ${why.autoHold.actor} promoted ${why.autoHold.version} by hand ${ago(why.autoHold.at, now)}, until a newer release is promoted there by hand`,
     );
   }
   return lines;

@@ -84,7 +84,8 @@ export function registerPromotionConsumers(
   // A success changes what downstream stages see: their upstream and soak
   // gates, and which release their auto-promotion should take next.
   on<PromotionPhaseChanged>(PromotionEvents.phaseChanged, async (payload, tx, context) => {
-    if (payload.to !== 'Succeeded') return;
+    // A rollback does not carry its older release further down the pipeline.
+    if (payload.to !== 'Succeeded' || payload.trigger === 'rollback') return;
     const spec = await currentSpec(tx, payload.service);
     const release = await findReleaseById(tx, payload.releaseId);
     if (!spec || !release) return;

@@ -212,8 +212,8 @@ export class PromotionsService {
     const service = await findService(tx, release.service);
     if (!service) return `service ${release.service} is no longer declared`;
     const status = await findStageStatus(tx, release.service, stage);
-    if (status?.autoHold && compareVersions(release.version, status.autoHold.version) <= 0) {
-      return `auto-promotion held: ${status.autoHold.actor} promoted ${status.autoHold.version} by hand`;
+    if (status?.autoHold) {
+      return `auto-promotion held: ${status.autoHold.actor} promoted ${status.autoHold.version} by hand; promote a newer release by hand to resume`;
     }
     if (status?.currentReleaseId === release.id) return `${release.version} already runs in ${stage}`;
     const active = await findActivePromotion(tx, release.service, stage);
@@ -468,7 +468,9 @@ export class PromotionsService {
           blocked,
         );
       }
-      if (policy.promotion === 'auto') await this.updateAutoHold(tx, release, stage, options.actor.name, now);
+    }
+    if (options.trigger !== 'auto' && policy.promotion === 'auto') {
+      await this.updateAutoHold(tx, release, stage, options.actor.name, now);
     }
     const promotion = await insertPromotion(tx, {
       id: uuidv7(),
@@ -510,9 +512,10 @@ export class PromotionsService {
   }
 
   /**
-   * Promoting an older release by hand into an auto stage holds
-   * auto-promotion there (it would undo the person's choice at the next
-   * release); promoting a newer one by hand lifts the hold.
+   * Promoting (or rolling back to) an older release by hand into an auto
+   * stage holds auto-promotion there: the next release from CI would
+   * otherwise undo the person's choice. Promoting a release newer than the
+   * held one by hand lifts the hold.
    */
   private async updateAutoHold(
     tx: Tx,
@@ -529,7 +532,7 @@ export class PromotionsService {
         stage,
         autoHold: { version: release.version, actor, at: now.toISOString() },
       });
-    } else if (status?.autoHold) {
+    } else if (status?.autoHold && compareVersions(release.version, status.autoHold.version) > 0) {
       await upsertStageStatus(tx, { service: release.service, stage, autoHold: null });
     }
   }

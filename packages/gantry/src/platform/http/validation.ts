@@ -4,7 +4,7 @@ import { ValidationError } from '../../shared/errors.js';
 
 // Input validation with zod: the same schemas describe the API (OpenAPI) and
 // check what arrives. A rejection lists every problem with its path, e.g.
-//   Invalid request body: stages[0].target: Invalid input: expected string, received undefined
+//   Invalid request body: service: is required (a string); digest: Invalid input: expected string, received number
 
 export interface ValidationIssue {
   /** Where the problem is, as `stages[0].target`; empty for the value itself. */
@@ -25,7 +25,15 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
 }
 
 export function validationIssues(error: z.ZodError): ValidationIssue[] {
-  return error.issues.map((issue) => ({ path: formatIssuePath(issue.path), message: issue.message }));
+  return error.issues.map((issue) => ({ path: formatIssuePath(issue.path), message: messageOf(issue) }));
+}
+
+/** zod says "expected string, received undefined" for a missing field; people say "is required". */
+function messageOf(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_type' && issue.message.endsWith('received undefined')) {
+    return `is required (${issue.expected === 'object' ? 'an object' : `a ${issue.expected}`})`;
+  }
+  return issue.message;
 }
 
 /**
