@@ -49,6 +49,10 @@ export interface StartServerOptions {
   transport?: Transport;
   /** Also export spans here (tests read them from an in-memory exporter). */
   spanExporter?: SpanExporter;
+  /** How long an apply claim lasts before another process may resume it (tests shorten it). */
+  applyLeaseMs?: number;
+  /** How long the relay's outbox partition leases last (tests shorten it). */
+  relayLeaseMs?: number;
 }
 
 /**
@@ -91,7 +95,7 @@ export async function startServer(
     database: database.handle,
     transport,
     logger,
-    relay: config.relay,
+    relay: { ...config.relay, leaseMs: options.relayLeaseMs },
     consumers: {
       concurrency: config.consumers.concurrency,
       maxAttempts: config.consumers.maxAttempts,
@@ -107,6 +111,7 @@ export async function startServer(
     backbone,
     logger,
     workDir: join(config.database.dataDir, 'work'),
+    applyLeaseMs: options.applyLeaseMs,
   });
 
   let app: NestFastifyApplication;

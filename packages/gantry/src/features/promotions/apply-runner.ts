@@ -189,11 +189,14 @@ export class ApplyRunner {
     await this.options.database.db.transaction(async (tx) => {
       const current = await findPromotion(tx, claimed.id);
       if (!current || current.phase !== 'Applying' || current.applyOwner !== this.options.owner) return;
-      if (retryable && current.applyAttempts < this.maxAttempts) {
-        const delayMs = backoffDelay(current.applyAttempts - 1, 1_000, 60_000);
+      // Failed applies count, not claims: an apply cut short by a crash is resumed without using one up.
+      const attempts = current.applyAttempts + 1;
+      if (retryable && attempts < this.maxAttempts) {
+        const delayMs = backoffDelay(attempts - 1, 1_000, 60_000);
         // Keep the lease until the retry time: the sweep picks it up then.
         await updatePromotion(tx, current, {
-          message: `applying failed (attempt ${current.applyAttempts} of ${this.maxAttempts}), retrying in ${Math.round(delayMs / 1000)}s: ${message}`,
+          message: `applying failed (attempt ${attempts} of ${this.maxAttempts}), retrying in ${Math.round(delayMs / 1000)}s: ${message}`,
+          applyAttempts: attempts,
           applyLeaseUntil: new Date(Date.now() + delayMs),
         });
         this.options.logger.warn(
@@ -208,6 +211,7 @@ export class ApplyRunner {
         { type: 'applyFailed' },
         SYSTEM_ACTOR,
         `applying failed: ${message}`,
+        { applyAttempts: attempts },
       );
     });
   }

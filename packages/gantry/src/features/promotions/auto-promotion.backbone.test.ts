@@ -77,6 +77,10 @@ const PIPELINES: Record<string, StageSpec[]> = {
     { name: 'staging', promotion: 'auto', extra: '      gates: { tests: passed }\n' },
     { name: 'prod', promotion: 'manual' },
   ],
+  burst: [
+    { name: 'develop', promotion: 'auto' },
+    { name: 'staging', promotion: 'auto' },
+  ],
   billing: [
     { name: 'develop', promotion: 'auto' },
     { name: 'prod', promotion: 'manual', extra: '      approvals: { required: 1 }\n' },
@@ -250,6 +254,21 @@ describe.each(databaseKinds())('auto-promotion on %s', (database) => {
       { what: `the promotion engine to handle release ${releaseId}` },
     );
   }
+
+  it('catches up with releases that arrived while a stage was busy', async () => {
+    // Releases in quick succession: later ones arrive while the stage is still
+    // applying an earlier one, and get their turn when it finishes.
+    const releases: ReleaseDto[] = [];
+    for (let index = 0; index < 4; index++) releases.push(await createRelease('burst'));
+    const newest = releases.at(-1)!.version;
+    await waitFor(
+      async () => {
+        const now = await current('burst');
+        return now.develop === newest && now.staging === newest;
+      },
+      { what: `develop and staging to run ${newest}` },
+    );
+  });
 
   it('holds auto-promotion of a stage after an older release was promoted there by hand', async () => {
     const first = await createRelease('holder');

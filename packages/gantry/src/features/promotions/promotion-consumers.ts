@@ -1,8 +1,10 @@
 import type { Logger } from '../../platform/logging/logger.js';
 import type { ConsumerRegistry, HandlerContext } from '../events/consumers/consumer-registry.js';
-import { findRevision, findService } from '../pipelines/pipelines.repository.js';
+import { findRevision, findService, findStageStatus } from '../pipelines/pipelines.repository.js';
 import { downstreamStagesOf, entryStagesOf, stagePolicyOf } from '../pipelines/stage-policy.js';
-import { findReleaseById, type Release } from '../releases/releases.repository.js';
+import { findReleaseById, latestRelease, type Release } from '../releases/releases.repository.js';
+import { compareVersions } from '../releases/calver.js';
+import { isTerminal } from './promotion-state-machine.js';
 import type { Tx } from '../../platform/database/database.js';
 import {
   ReleaseEvents,
@@ -81,14 +83,18 @@ export function registerPromotionConsumers(
     await promotions.advance(tx, payload.promotionId, ENGINE_ACTOR, context);
   });
 
-  // A success changes what downstream stages see: their upstream and soak
-  // gates, and which release their auto-promotion should take next.
   on<PromotionPhaseChanged>(PromotionEvents.phaseChanged, async (payload, tx, context) => {
-    // A rollback does not carry its older release further down the pipeline.
-    if (payload.to !== 'Succeeded' || payload.trigger === 'rollback') return;
+    if (!isTerminal(payload.to)) return;
     const spec = await currentSpec(tx, payload.service);
+    if (!spec) return;
+    // The stage is free again: a release that arrived while it was busy gets its turn.
+    await catchUp(tx, spec, payload, context);
+    // A success changes what downstream stages see: their upstream and soak
+    // gates, and which release their auto-promotion should take next. A
+    // rollback does not carry its older release further down the pipeline.
+    if (payload.to !== 'Succeeded' || payload.trigger === 'rollback') return;
     const release = await findReleaseById(tx, payload.releaseId);
-    if (!spec || !release) return;
+    if (!release) return;
     const downstream = downstreamStagesOf(spec, payload.stage);
     for (const stage of downstream) {
       for (const waiting of await promotions.waitingIn(tx, payload.service, stage)) {
@@ -98,6 +104,33 @@ export function registerPromotionConsumers(
     const auto = downstream.filter((stage) => stagePolicyOf(spec, stage).promotion === 'auto');
     await autoPromote(tx, release, auto, context);
   });
+
+  /**
+   * The release an auto stage should run next, when it is not the one that
+   * just finished there: the newest release for an entry stage, or the
+   * release all upstream stages run. requestAuto applies holds and gates.
+   */
+  const catchUp = async (tx: Tx, spec: unknown, finished: PromotionPhaseChanged, context: HandlerContext) => {
+    const policy = stagePolicyOf(spec, finished.stage);
+    if (policy.promotion !== 'auto') return;
+    let candidate: Release | undefined;
+    if (policy.requires.length === 0) {
+      candidate = await latestRelease(tx, finished.service);
+    } else {
+      const upstream = await Promise.all(
+        policy.requires.map((stage) => findStageStatus(tx, finished.service, stage)),
+      );
+      const ids = new Set(upstream.map((status) => status?.currentReleaseId ?? null));
+      const [only] = [...ids];
+      if (ids.size === 1 && only) candidate = await findReleaseById(tx, only);
+    }
+    if (!candidate || candidate.id === finished.releaseId) return;
+    const status = await findStageStatus(tx, finished.service, finished.stage);
+    const current = status?.currentVersion;
+    if (status?.currentReleaseId === candidate.id) return;
+    if (current && compareVersions(candidate.version, current) <= 0) return;
+    await autoPromote(tx, candidate, [finished.stage], context);
+  };
 }
 
 async function currentSpec(tx: Tx, service: string): Promise<unknown> {

@@ -187,7 +187,6 @@ export async function claimApply(
     .set({
       applyOwner: owner,
       applyLeaseUntil: sql`now() + make_interval(secs => ${leaseMs / 1000})`,
-      applyAttempts: sql`${promotions.applyAttempts} + 1`,
       version: sql`${promotions.version} + 1`,
     })
     .where(

@@ -248,9 +248,7 @@ describe.each(databaseKinds())('releases on %s', (database) => {
         const refused = await create<Problem>(body);
         expect(refused.status).toBe(400);
         expect(refused.body.code).toBe('validation_failed');
-        expect(refused.body.detail).toBe(
-          `Invalid request body: ${field}: is required (a string)`,
-        );
+        expect(refused.body.detail).toBe(`Invalid request body: ${field}: is required (a string)`);
         expect(refused.body.issues).toEqual([expect.objectContaining({ path: field })]);
       },
     );

@@ -110,3 +110,14 @@ export async function upsertEvidence(
 export async function evidenceOf(executor: Executor, releaseId: string): Promise<EvidenceRow[]> {
   return executor.select().from(releaseEvidence).where(eq(releaseEvidence.releaseId, releaseId));
 }
+
+/** The newest release of a service: where its entry stages' auto-promotion should be. */
+export async function latestRelease(executor: Executor, service: string): Promise<Release | undefined> {
+  const [row] = await executor
+    .select()
+    .from(releases)
+    .where(eq(releases.service, service))
+    .orderBy(desc(releases.createdAt), desc(releases.id))
+    .limit(1);
+  return row;
+}

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve, sep } from 'node:path';
 import type { Logger } from '../../../platform/logging/logger.js';
 import { backoffDelay } from '../../../shared/backoff.js';
 import { errorMessage } from '../../../shared/errors.js';
@@ -262,8 +262,9 @@ export class GitopsDriver implements TargetDriver {
         await this.refresh(work, signal);
         return;
       } catch (error) {
-        if (isRemoteFailure(error) || signal?.aborted) throw error;
-        // A clone that cannot be reset (interrupted, corrupted) is cloned again.
+        if ((isRemoteFailure(error) && !isLeftoverLock(error, work.cloneDir)) || signal?.aborted) throw error;
+        // A clone that cannot be reset (interrupted, corrupted, or holding the lock of a
+        // git command killed with its process, which a fetch cannot get past) is cloned again.
         this.options.logger?.warn(
           { repository: work.remote.display, branch: work.branch, error: errorMessage(error) },
           'the clone of the config repository is unusable; cloning it again',
@@ -485,6 +486,17 @@ function permanentGitProblem(error: GitError, branch: string): string | undefine
     return `the repository refused the push (a protected branch or a server hook?): ${error.message}`;
   }
   return undefined;
+}
+
+/**
+ * A lock file of the clone that stopped a command: left by a git command that
+ * was killed (the clone is used by one apply at a time, so nobody else holds it).
+ */
+function isLeftoverLock(error: unknown, cloneDir: string): boolean {
+  if (!(error instanceof GitError)) return false;
+  const match = /Unable to create '([^']+\.lock)': File exists/.exec(`${error.stderr}\n${error.stdout}`);
+  // Git names it by its real path: recognise the clone by its directory's name (a hash).
+  return match !== null && match[1]!.split(sep).includes(basename(cloneDir));
 }
 
 /** Failures of clone/fetch/push: the remote's problem, not the clone's. */
