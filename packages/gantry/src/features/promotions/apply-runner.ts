@@ -111,11 +111,12 @@ export class ApplyRunner {
 
   private async run(promotionId: string): Promise<void> {
     const { database, owner } = this.options;
-    const claimed = await claimApply(database.db, promotionId, owner, this.leaseMs);
-    if (!claimed) return;
+    const claim = await database.db.transaction((tx) => claimApply(tx, promotionId, owner, this.leaseMs));
+    if (!claim) return;
+    const claimed = claim.promotion;
     let result: ApplyResult;
     try {
-      result = await this.applyToTarget(claimed);
+      result = await this.applyToTarget(claimed, claim.claimedBefore);
     } catch (error) {
       await this.recordFailure(claimed, error);
       return;
@@ -149,7 +150,7 @@ export class ApplyRunner {
     });
   }
 
-  private async applyToTarget(promotion: Promotion): Promise<ApplyResult> {
+  private async applyToTarget(promotion: Promotion, claimedBefore: boolean): Promise<ApplyResult> {
     const { database } = this.options;
     const revision = await findRevision(database.db, promotion.service, promotion.pipelineRevision);
     if (!revision)
@@ -178,6 +179,7 @@ export class ApplyRunner {
         },
         target,
         isRollback: promotion.trigger === 'rollback',
+        mayBeApplied: claimedBefore,
       },
       this.abort.signal,
     );

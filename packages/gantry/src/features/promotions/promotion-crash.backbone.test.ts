@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { sql } from 'drizzle-orm';
@@ -486,8 +486,9 @@ describe.each(databaseKinds())('promotion crash recovery on %s', (kind) => {
         if (kind === 'pglite' && existsSync(join(dataDir, 'gantry.lock'))) staleLocks += 1;
         if (LEFTOVER_KILLS.has(kill)) leftoversDue += 1;
         const [clone] = clonesIn(dataDir);
-        if (leftoversDue > 0 && clone && planted.length < GIT_LEFTOVERS.length) {
-          const leftover = GIT_LEFTOVERS[planted.length]!;
+        const leftover = GIT_LEFTOVERS[planted.length];
+        // A kill during a re-clone can leave a half-deleted clone; plant only into a whole one.
+        if (leftoversDue > 0 && clone && leftover && existsSync(dirname(join(clone, leftover)))) {
           writeFileSync(join(clone, leftover), '');
           planted.push(leftover);
           leftoversDue -= 1;

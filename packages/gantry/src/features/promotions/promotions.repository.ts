@@ -1,5 +1,5 @@
 import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
-import type { Executor } from '../../platform/database/database.js';
+import type { Executor, Tx } from '../../platform/database/database.js';
 import { updateWithVersion } from '../../platform/database/optimistic-lock.js';
 import { ACTIVE_PHASES, type PromotionPhase } from './promotion-state-machine.js';
 import { promotionDecisions, promotions, promotionTransitions } from './promotions.tables.js';
@@ -173,16 +173,24 @@ export async function successesInStage(
 
 /**
  * Takes the apply lease of a promotion in Applying when nobody holds it (or a
- * holder's lease ran out: it crashed). One UPDATE, so two appliers can never
- * both win. Returns the promotion when this caller now owns it.
+ * holder's lease ran out: it crashed). The row is locked first, so two
+ * appliers can never both win, and the caller learns whether anyone ever
+ * claimed it before (`apply_owner` stays set until the apply is recorded):
+ * only then can the target already hold this promotion's change.
  */
 export async function claimApply(
-  executor: Executor,
+  tx: Tx,
   id: string,
   owner: string,
   leaseMs: number,
-): Promise<Promotion | undefined> {
-  const [row] = await executor
+): Promise<{ promotion: Promotion; claimedBefore: boolean } | undefined> {
+  const [before] = await tx
+    .select({ applyOwner: promotions.applyOwner })
+    .from(promotions)
+    .where(eq(promotions.id, id))
+    .for('update');
+  if (!before) return undefined;
+  const [row] = await tx
     .update(promotions)
     .set({
       applyOwner: owner,
@@ -197,7 +205,7 @@ export async function claimApply(
       ),
     )
     .returning();
-  return row;
+  return row && { promotion: row, claimedBefore: before.applyOwner !== null };
 }
 
 /** Promotions in Applying that nobody holds: never claimed, or their applier died. */
@@ -216,12 +224,13 @@ export async function unclaimedApplying(executor: Executor, limit: number): Prom
   return rows.map((row) => row.id);
 }
 
-/** Frees every apply lease: on PGlite at start-up, where any holder is a process that is gone. */
+/**
+ * Frees every apply lease: on PGlite at start-up, where any holder is a
+ * process that is gone. The owner stays recorded: it tells the next claimer
+ * that the target may already hold the change.
+ */
 export async function releaseAllApplyLeases(executor: Executor): Promise<void> {
-  await executor
-    .update(promotions)
-    .set({ applyOwner: null, applyLeaseUntil: null })
-    .where(eq(promotions.phase, 'Applying'));
+  await executor.update(promotions).set({ applyLeaseUntil: null }).where(eq(promotions.phase, 'Applying'));
 }
 
 /** Active promotions of a stage that have not started applying: candidates to supersede or re-evaluate. */

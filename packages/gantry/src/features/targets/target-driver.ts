@@ -49,6 +49,12 @@ export interface ApplyRequest {
   target: Target;
   /** The release is an earlier one being restored (changes wording, not behaviour). */
   isRollback: boolean;
+  /**
+   * False only when no one ever started applying this promotion before, so
+   * the target cannot hold its change yet and the driver may skip looking for
+   * it. Absent or true: look (a crashed or timed-out apply may have finished).
+   */
+  mayBeApplied?: boolean;
 }
 
 export interface ApplyResult {

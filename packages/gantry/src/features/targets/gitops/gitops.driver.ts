@@ -86,6 +86,8 @@ export class GitopsDriver implements TargetDriver {
   private readonly workRoot: string;
   private readonly maxPushAttempts: number;
   private readonly retryDelay: { initial: number; max: number };
+  /** Clones cleaned of untracked files since this driver started. */
+  private readonly cleaned = new Set<string>();
 
   constructor(private readonly options: GitopsDriverOptions) {
     this.workRoot = resolve(options.workRoot);
@@ -136,7 +138,11 @@ export class GitopsDriver implements TargetDriver {
     throwIfAborted(signal);
     await this.sync(work, signal);
     for (let attempt = 1; ; attempt++) {
-      const existing = await this.findPromotionCommit(work, request.promotionId, signal);
+      // A first apply cannot have committed yet: skip the history search (one git process).
+      const existing =
+        request.mayBeApplied === false
+          ? undefined
+          : await this.findPromotionCommit(work, request.promotionId, signal);
       if (existing) {
         this.options.logger?.info(
           { ...log, revision: existing },
@@ -158,11 +164,11 @@ export class GitopsDriver implements TargetDriver {
           summary: `${edited.relativePath} on ${where} already pins ${imageName} to ${release.version} (${release.digest}); nothing to commit`,
         };
       }
-      await work.git.run(['add', '--', edited.relativePath], { cwd: work.cloneDir, signal });
-      await work.git.run(['commit', '--no-verify', '--quiet', ...commitMessage(request, imageName)], {
-        cwd: work.cloneDir,
-        signal,
-      });
+      // Committing the path directly (no separate `git add`): one git process less per promotion.
+      await work.git.run(
+        ['commit', '--no-verify', '--quiet', ...commitMessage(request, imageName), '--', edited.relativePath],
+        { cwd: work.cloneDir, signal },
+      );
 
       if ((await this.push(work, signal)) === 'pushed') {
         const revision = await this.head(work, signal);
@@ -316,7 +322,13 @@ export class GitopsDriver implements TargetDriver {
       cwd,
       signal,
     });
-    await work.git.run(['clean', '-ffdxq'], { cwd, signal });
+    // Gantry only ever changes tracked files, which the checkout resets; untracked
+    // leftovers can only come from before this process, so cleaning once per clone
+    // and process is enough (measured: each git process costs 20-50 ms here).
+    if (!this.cleaned.has(cwd)) {
+      await work.git.run(['clean', '-ffdxq'], { cwd, signal });
+      this.cleaned.add(cwd);
+    }
   }
 
   /** The commit on the remote branch that carries this promotion's trailer, if any. */
