@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, watch, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { sql } from 'drizzle-orm';
@@ -224,22 +224,25 @@ function gitChildren(pid: number | undefined): number {
  * What a git command killed in the middle of its work leaves in a clone (the
  * whole process tree dies when a container is killed, or the power goes):
  * a fetch its remote-tracking ref's lock, a checkout, add or commit the index
- * lock, a commit its branch's lock.
+ * lock, a commit its branch's lock. Gantry itself removes a clone by renaming
+ * it aside first; a `.git` without HEAD stands for a clone deleted half-way by
+ * anything else.
  */
 const GIT_LEFTOVERS = [
-  '.git/refs/remotes/origin/main.lock',
-  '.git/index.lock',
-  '.git/refs/heads/main.lock',
+  { name: '.git/refs/remotes/origin/main.lock', plant: (file: string) => writeFileSync(file, '') },
+  { name: '.git/index.lock', plant: (file: string) => writeFileSync(file, '') },
+  { name: '.git/refs/heads/main.lock', plant: (file: string) => writeFileSync(file, '') },
+  { name: '.git/HEAD', plant: (file: string) => rmSync(file, { force: true }) },
 ] as const;
 /** The kills after which the next leftover is planted (once a clone exists). */
-const LEFTOVER_KILLS = new Set([5, 10, 15]);
+const LEFTOVER_KILLS = new Set([4, 8, 12, 16]);
 
 /** The config-repo clones the gitops driver keeps in a data directory. */
 function clonesIn(dataDir: string): string[] {
   const root = join(dataDir, 'work', 'gitops');
   if (!existsSync(root)) return [];
   return readdirSync(root)
-    .filter((name) => !name.includes('.partial-'))
+    .filter((name) => !name.includes('.partial-') && !name.includes('.discard-'))
     .map((name) => join(root, name))
     .filter((dir) => existsSync(join(dir, '.git')));
 }
@@ -487,10 +490,10 @@ describe.each(databaseKinds())('promotion crash recovery on %s', (kind) => {
         if (LEFTOVER_KILLS.has(kill)) leftoversDue += 1;
         const [clone] = clonesIn(dataDir);
         const leftover = GIT_LEFTOVERS[planted.length];
-        // A kill during a re-clone can leave a half-deleted clone; plant only into a whole one.
-        if (leftoversDue > 0 && clone && leftover && existsSync(dirname(join(clone, leftover)))) {
-          writeFileSync(join(clone, leftover), '');
-          planted.push(leftover);
+        // A kill during a re-clone can leave no clone at all; plant only into a whole one.
+        if (leftoversDue > 0 && clone && leftover && existsSync(join(clone, '.git', 'HEAD'))) {
+          leftover.plant(join(clone, leftover.name));
+          planted.push(leftover.name);
           leftoversDue -= 1;
         }
       }

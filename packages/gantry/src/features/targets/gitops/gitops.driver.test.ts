@@ -1,5 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -318,6 +318,30 @@ describe('gitops driver', () => {
     }
     expect(await commitCount(bare)).toBe(count);
     expect(await readFile(join(outside, 'values.yaml'), 'utf8')).toBe(VALUES);
+  });
+
+  it('clones again over a clone that a killed process left half-deleted, and sweeps what it left beside it', async () => {
+    const { bare } = await configRepository();
+    const workRoot = join(base, `work-${++counter}`);
+    await driver({ workRoot }).apply(request({ repository: bare }));
+    const [clone] = await readdir(workRoot);
+    // A recursive delete killed half-way: the .git directory is there, HEAD is not.
+    await rm(join(workRoot, clone!, '.git', 'HEAD'));
+    // A clone and a removal killed before their last step.
+    await mkdir(join(workRoot, `${clone}.partial-0190a3b4-0000-7000-8000-000000000001`, '.git'), {
+      recursive: true,
+    });
+    await mkdir(join(workRoot, `${clone}.discard-0190a3b4-0000-7000-8000-000000000002`, '.git'), {
+      recursive: true,
+    });
+
+    const restarted = driver({ workRoot });
+    const result = await restarted.apply(
+      request({ repository: bare }, { release: release('2024.06.1', 'ghcr.io/acme/api') }),
+    );
+    expect(result.alreadyApplied).toBe(false);
+    expect(await git(bare, 'show', 'main:apps/api/kustomization.yaml')).toContain('newTag: "2024.06.1"');
+    expect(await readdir(workRoot)).toEqual([clone]);
   });
 
   it('stops when cancelled, as retryable, without committing', async () => {

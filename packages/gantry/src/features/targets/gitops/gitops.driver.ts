@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
 import type { Logger } from '../../../platform/logging/logger.js';
 import { backoffDelay } from '../../../shared/backoff.js';
@@ -88,6 +88,8 @@ export class GitopsDriver implements TargetDriver {
   private readonly retryDelay: { initial: number; max: number };
   /** Clones cleaned of untracked files since this driver started. */
   private readonly cleaned = new Set<string>();
+  /** Set once directories left by a killed clone or removal have been swept. */
+  private swept: Promise<void> | undefined;
 
   constructor(private readonly options: GitopsDriverOptions) {
     this.workRoot = resolve(options.workRoot);
@@ -97,6 +99,7 @@ export class GitopsDriver implements TargetDriver {
 
   async apply(request: ApplyRequest, signal?: AbortSignal): Promise<ApplyResult> {
     const work = await this.prepare(request);
+    await (this.swept ??= this.sweepLeftovers());
     return cloneLocks.run(work.cloneDir, async () => {
       try {
         return await this.applyLocked(request, work, signal);
@@ -268,14 +271,14 @@ export class GitopsDriver implements TargetDriver {
         await this.refresh(work, signal);
         return;
       } catch (error) {
-        if ((isRemoteFailure(error) && !isLeftoverLock(error, work.cloneDir)) || signal?.aborted) throw error;
-        // A clone that cannot be reset (interrupted, corrupted, or holding the lock of a
-        // git command killed with its process, which a fetch cannot get past) is cloned again.
+        if ((isRemoteFailure(error) && !isBrokenClone(error, work.cloneDir)) || signal?.aborted) throw error;
+        // A clone that cannot be reset (corrupted, or holding the lock of a git
+        // command killed with its process, which a fetch cannot get past) is cloned again.
         this.options.logger?.warn(
           { repository: work.remote.display, branch: work.branch, error: errorMessage(error) },
           'the clone of the config repository is unusable; cloning it again',
         );
-        await rm(work.cloneDir, { recursive: true, force: true });
+        await removeDirectory(work.cloneDir);
       }
     }
     await this.clone(work, signal);
@@ -300,7 +303,7 @@ export class GitopsDriver implements TargetDriver {
         ],
         { cwd: this.workRoot, signal },
       );
-      await rm(work.cloneDir, { recursive: true, force: true });
+      await removeDirectory(work.cloneDir);
       await rename(partial, work.cloneDir);
     } finally {
       await rm(partial, { recursive: true, force: true });
@@ -398,8 +401,41 @@ export class GitopsDriver implements TargetDriver {
   }
 
   private async discardClone(work: GitopsWork): Promise<void> {
-    await rm(work.cloneDir, { recursive: true, force: true }).catch(() => undefined);
+    await removeDirectory(work.cloneDir).catch(() => undefined);
   }
+
+  /**
+   * Removes what a killed process left beside the clones: half-cloned and
+   * half-removed directories. The work root belongs to one Gantry process
+   * (clones are serialised only within it), so nothing else is using them.
+   */
+  private async sweepLeftovers(): Promise<void> {
+    const entries = await readdir(this.workRoot).catch(() => [] as string[]);
+    for (const entry of entries) {
+      if (LEFTOVER_DIRECTORY.test(entry)) {
+        await rm(join(this.workRoot, entry), { recursive: true, force: true }).catch(() => undefined);
+      }
+    }
+  }
+}
+
+const LEFTOVER_DIRECTORY = /\.(partial|discard)-[0-9a-f-]{36}$/;
+
+/**
+ * Removes a clone all at once as far as any later reader can tell: renamed
+ * aside first, then deleted. A process killed in the middle of a recursive
+ * delete would otherwise leave a `.git` with half its files, which git then
+ * refuses as "not a git repository" on every later fetch.
+ */
+async function removeDirectory(dir: string): Promise<void> {
+  const doomed = `${dir}.discard-${randomUUID()}`;
+  try {
+    await rename(dir, doomed);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  await rm(doomed, { recursive: true, force: true });
 }
 
 /** Serialises work per clone directory across all drivers of the process. */
@@ -501,12 +537,15 @@ function permanentGitProblem(error: GitError, branch: string): string | undefine
 }
 
 /**
- * A lock file of the clone that stopped a command: left by a git command that
- * was killed (the clone is used by one apply at a time, so nobody else holds it).
+ * A fetch that failed because of the clone, not the remote: the lock file of a
+ * git command that was killed (the clone is used by one apply at a time, so
+ * nobody else holds it), or a `.git` that is no repository any more.
  */
-function isLeftoverLock(error: unknown, cloneDir: string): boolean {
+function isBrokenClone(error: unknown, cloneDir: string): boolean {
   if (!(error instanceof GitError)) return false;
-  const match = /Unable to create '([^']+\.lock)': File exists/.exec(`${error.stderr}\n${error.stdout}`);
+  const output = `${error.stderr}\n${error.stdout}`;
+  if (/^fatal: not a git repository/m.test(output)) return true;
+  const match = /Unable to create '([^']+\.lock)': File exists/.exec(output);
   // Git names it by its real path: recognise the clone by its directory's name (a hash).
   return match !== null && match[1]!.split(sep).includes(basename(cloneDir));
 }
