@@ -16,6 +16,8 @@ import { pipelineOperations } from '../features/pipelines/pipelines.openapi.js';
 import { promotionOperations } from '../features/promotions/promotions.openapi.js';
 import { DeliveryModule } from '../features/promotions/delivery.module.js';
 import { releaseOperations } from '../features/releases/releases.openapi.js';
+import { localTargetOperations } from '../features/local-target/local-target.openapi.js';
+import { rolloutOperations } from '../features/rollouts/rollouts.openapi.js';
 import type { Delivery } from './delivery.js';
 import { DATABASE, DELIVERY, EVENT_BACKBONE, GANTRY_CONFIG, LOGGER } from './tokens.js';
 
@@ -60,6 +62,8 @@ export const apiOperations = [
   ...pipelineOperations,
   ...releaseOperations,
   ...promotionOperations,
+  ...rolloutOperations,
+  ...localTargetOperations,
 ];
 
 /** The root module: features are added to `imports` as they arrive. */

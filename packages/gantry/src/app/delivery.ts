@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { hostname } from 'node:os';
+import { Registry } from 'prom-client';
 import type { DatabaseHandle } from '../platform/database/database.js';
 import type { Logger } from '../platform/logging/logger.js';
 import type { EventBackbone } from '../features/events/event-backbone.js';
@@ -12,6 +13,14 @@ import { ReleasesService } from '../features/releases/releases.service.js';
 import { GitopsDriver } from '../features/targets/gitops/gitops.driver.js';
 import type { TargetDriver } from '../features/targets/target-driver.js';
 import { uuidv7 } from '../shared/uuidv7.js';
+import { AnalysisExecutor } from '../features/analysis/analysis-executor.js';
+import { analysisProviders } from '../features/analysis/providers/analysis-providers.js';
+import { LocalDriver } from '../features/local-target/local.driver.js';
+import { LocalStages } from '../features/local-target/local-stage-runtime.js';
+import { TrafficMetrics } from '../features/local-target/proxy/traffic-metrics.js';
+import { registerRolloutConsumers } from '../features/rollouts/rollout-events.js';
+import { RolloutRunner } from '../features/rollouts/rollout-runner.js';
+import { RolloutsService } from '../features/rollouts/rollouts.service.js';
 
 export interface DeliveryOptions {
   database: DatabaseHandle;
@@ -19,7 +28,13 @@ export interface DeliveryOptions {
   logger: Logger;
   /** Where target drivers keep their working copies (config-repo clones). */
   workDir: string;
-  /** Override the target drivers (tests). */
+  /** Replica logs of local stages go under <logDir>/<service>/<stage>/<version>. */
+  logDir?: string;
+  /** Where the stage proxies' metrics are registered (the server's /metrics). */
+  metricsRegistry?: Registry;
+  /** Address local stages' proxies listen on (default 127.0.0.1). */
+  proxyHost?: string;
+  /** Override the gitops driver (tests); the local driver is always there. */
   drivers?: readonly TargetDriver[];
   applyLeaseMs?: number;
 }
@@ -35,35 +50,72 @@ export class Delivery {
   readonly promotions: PromotionsService;
   readonly engine: PromotionEngine;
   readonly applyRunner: ApplyRunner;
+  readonly rolloutRunner: RolloutRunner;
+  readonly rollouts: RolloutsService;
+  readonly localStages: LocalStages;
+  readonly trafficMetrics: TrafficMetrics;
 
   constructor(options: DeliveryOptions) {
     const { database, backbone, logger } = options;
-    const drivers = options.drivers ?? [
-      new GitopsDriver({ workRoot: join(options.workDir, 'gitops'), logger }),
+    const owner = `${hostname()}/${process.pid}/${uuidv7().slice(-12)}`;
+    this.trafficMetrics = new TrafficMetrics(options.metricsRegistry ?? new Registry());
+    this.localStages = new LocalStages({
+      database,
+      logger,
+      metrics: this.trafficMetrics,
+      logDir: options.logDir ?? join(options.workDir, '..', 'logs'),
+      ...(options.proxyHost ? { proxyHost: options.proxyHost } : {}),
+    });
+    const drivers = [
+      ...(options.drivers ?? [new GitopsDriver({ workRoot: join(options.workDir, 'gitops'), logger })]),
+      new LocalDriver(this.localStages),
     ];
     // The engine kicks the runner, and the runner reports back through the engine.
     const kicker = { kick: (id: string) => this.applyRunner.kick(id) };
     this.engine = new PromotionEngine(backbone.events, kicker, logger);
+    this.rolloutRunner = new RolloutRunner({
+      database,
+      engine: this.engine,
+      events: backbone.events,
+      stages: this.localStages,
+      analysis: new AnalysisExecutor(database, analysisProviders(this.trafficMetrics)),
+      logger,
+      owner,
+    });
     const runner = new ApplyRunner({
       database,
       engine: this.engine,
       drivers,
       logger,
-      owner: `${hostname()}/${process.pid}/${uuidv7().slice(-12)}`,
+      owner,
       leaseMs: options.applyLeaseMs,
+      verifier: this.rolloutRunner,
     });
     this.applyRunner = runner;
     this.pipelines = new PipelinesService(database, backbone.events);
     this.releases = new ReleasesService(database, backbone.events);
-    this.promotions = new PromotionsService(database, backbone.events, this.engine, runner);
+    this.promotions = new PromotionsService(
+      database,
+      backbone.events,
+      this.engine,
+      runner,
+      this.rolloutRunner,
+    );
+    this.rollouts = new RolloutsService(database, this.promotions, this.rolloutRunner);
     registerPromotionConsumers(backbone.consumers, this.promotions, logger);
+    registerRolloutConsumers(backbone.consumers, this.rolloutRunner);
   }
 
-  start(): Promise<void> {
-    return this.applyRunner.start();
+  /** Brings local stages back as they were (adopting their replicas), then resumes applies and rollouts. */
+  async start(): Promise<void> {
+    await this.localStages.restore();
+    await this.applyRunner.start();
+    this.rolloutRunner.start();
   }
 
-  stop(): Promise<void> {
-    return this.applyRunner.stop();
+  /** Applies and rollout steps in flight finish; then local stages' proxies close and their replicas drain. */
+  async stop(): Promise<void> {
+    await Promise.all([this.applyRunner.stop(), this.rolloutRunner.stop()]);
+    await this.localStages.stop();
   }
 }

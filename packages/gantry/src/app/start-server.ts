@@ -111,6 +111,8 @@ export async function startServer(
     backbone,
     logger,
     workDir: join(config.database.dataDir, 'work'),
+    logDir: join(config.database.dataDir, 'logs'),
+    metricsRegistry: metrics.registry,
     applyLeaseMs: options.applyLeaseMs,
   });
 

@@ -65,12 +65,44 @@ export class ApiClient {
     return this.request<T>('DELETE', path, undefined, options.headers);
   }
 
+  /** A text response read as it arrives (e.g. `gantry logs --follow`), until it ends or `signal` aborts. */
+  async *stream(path: string, query: Query = {}, signal?: AbortSignal): AsyncGenerator<string> {
+    const response = await this.send(
+      'GET',
+      withQuery(path, query),
+      undefined,
+      { accept: 'text/plain' },
+      signal,
+    );
+    if (!response.body) return;
+    const decoder = new TextDecoder();
+    try {
+      for await (const chunk of response.body) yield decoder.decode(chunk as Uint8Array, { stream: true });
+    } catch (error) {
+      if (signal?.aborted) return;
+      throw error;
+    }
+  }
+
   private async request<T>(
     method: string,
     path: string,
     body?: unknown,
     extraHeaders: Record<string, string> = {},
   ): Promise<T> {
+    const response = await this.send(method, path, body, extraHeaders);
+    const text = await response.text();
+    return (text ? safeJson(text) : undefined) as T;
+  }
+
+  /** The response of a request that succeeded; an ApiError that says what to do otherwise. */
+  private async send(
+    method: string,
+    path: string,
+    body: unknown,
+    extraHeaders: Record<string, string>,
+    signal?: AbortSignal,
+  ): Promise<Response> {
     const url = new URL(
       path,
       this.options.baseUrl.endsWith('/') ? this.options.baseUrl : `${this.options.baseUrl}/`,
@@ -87,6 +119,7 @@ export class ApiClient {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
+        ...(signal ? { signal } : {}),
       });
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code;
@@ -96,9 +129,8 @@ export class ApiClient {
         cause,
       );
     }
-    const text = await response.text();
-    if (!response.ok) throw problemError(method, url, response, text);
-    return (text ? safeJson(text) : undefined) as T;
+    if (!response.ok) throw problemError(method, url, response, await response.text());
+    return response;
   }
 }
 

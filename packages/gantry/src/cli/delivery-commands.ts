@@ -10,6 +10,7 @@ import {
   rollbackCommand,
   whyCommand,
 } from './promotion.command.js';
+import { logsCommand } from './logs.command.js';
 import { releaseCommand } from './release.command.js';
 import { statusCommand } from './status.command.js';
 
@@ -31,5 +32,6 @@ export function deliveryCommands(context: CliContext = {}): Command[] {
     abortCommand(context),
     rollbackCommand(context),
     promotionCommand(context),
+    logsCommand(context),
   ].map((command) => configureUsageErrors(command));
 }

@@ -3,6 +3,7 @@ import { PROMOTION_PHASES } from '../features/promotions/promotion-state-machine
 import type { PromotionDto, PromotionPageDto, WhyDto } from '../features/promotions/promotions.dto.js';
 import { addApiOptions, type ApiOptions } from './api-options.js';
 import {
+  configureUsageErrors,
   connect,
   encodePath,
   formatTable,
@@ -194,7 +195,7 @@ Prints "promotion <id>: checkout 2026.11.3 → prod (Pending)"; follow it with
 /** approve, reject and abort: one POST on the promotion, the promotion printed back. */
 function decisionCommand(
   context: CliContext,
-  name: 'approve' | 'reject' | 'abort',
+  name: 'approve' | 'reject' | 'abort' | 'resume' | 'promote-full' | 'retry',
   description: string,
   configure: (command: Command) => Command,
   body: (options: { comment?: string; reason?: string }) => object,
@@ -238,15 +239,54 @@ export function rejectCommand(context: CliContext = {}): Command {
   );
 }
 
-export function abortCommand(context: CliContext = {}): Command {
+export function abortCommand(context: CliContext = {}, prefix = 'gantry'): Command {
   return decisionCommand(
     context,
     'abort',
-    'stop a promotion in flight; a stage already changed goes back to what ran before',
-    (command) => command.option('--reason <text>', 'why, for the record'),
-    (options) => (options.reason !== undefined ? { reason: options.reason } : {}),
-    `  $ gantry abort 01934f0e-5b7e-7cc3-9d1a-2f5c0e8b1a42 --reason "error rate rising"`,
+    'stop a promotion in flight; a canary or green version stops taking requests at once',
+    withReason,
+    reasonBody,
+    `  $ ${prefix} abort 01934f0e-5b7e-7cc3-9d1a-2f5c0e8b1a42 --reason "error rate rising"`,
   );
+}
+
+/** The manual controls of a rollout into a local stage (canary, blue-green). */
+function rolloutControlCommands(context: CliContext): Command[] {
+  return [
+    decisionCommand(
+      context,
+      'resume',
+      'continue a paused rollout: ends a pause, or accepts an inconclusive analysis',
+      withReason,
+      reasonBody,
+      `  $ gantry promotion resume 01934f0e-5b7e-7cc3-9d1a-2f5c0e8b1a42 --reason "latency checked by hand"`,
+    ),
+    decisionCommand(
+      context,
+      'promote-full',
+      'skip the remaining steps: the new version takes every request now',
+      withReason,
+      reasonBody,
+      `  $ gantry promotion promote-full 01934f0e-5b7e-7cc3-9d1a-2f5c0e8b1a42 --reason "hotfix, canary looks fine"`,
+    ),
+    abortCommand(context, 'gantry promotion'),
+    decisionCommand(
+      context,
+      'retry',
+      'promote the same release into the same stage again, after a failure, rollback or abort',
+      withReason,
+      reasonBody,
+      `  $ gantry promotion retry 01934f0e-5b7e-7cc3-9d1a-2f5c0e8b1a42 --reason "flaky metric source fixed"`,
+    ),
+  ];
+}
+
+function withReason(command: Command): Command {
+  return command.option('--reason <text>', 'why, for the record');
+}
+
+function reasonBody(options: { reason?: string }): object {
+  return options.reason !== undefined ? { reason: options.reason } : {};
 }
 
 export function rollbackCommand(context: CliContext = {}): Command {
@@ -335,6 +375,7 @@ Examples:
       write(formatPromotionDetail(promotion, context.now?.()));
     });
 
+  for (const control of rolloutControlCommands(context)) command.addCommand(configureUsageErrors(control));
   return command;
 }
 

@@ -303,6 +303,62 @@ spec:
   });
 });
 
+describe('analysis templates', () => {
+  const template = (name: string, extra = '') => `apiVersion: gantry.dev/v1alpha1
+kind: AnalysisTemplate
+metadata: { name: ${name} }
+spec:
+  args: [{ name: limit }${extra}]
+  metrics:
+    - name: errors
+      successCondition: result < args.limit
+      provider: { builtin: { metric: errorRate } }
+`;
+  const canary = (templateName: string, args = '[{ name: limit, value: "0.1" }]') =>
+    service(
+      'shop',
+      `    - name: prod
+      target: { type: local, command: ./run, port: 8080 }
+      strategy:
+        type: canary
+        steps:
+          - setWeight: 10
+          - analysis: { templates: [{ templateName: ${templateName} }], args: ${args} }`,
+    );
+
+  it('copies the templates a service names into its spec, and only those', () => {
+    const [shop] = parsePipelineFile(
+      `${template('error-rate')}---\n${template('unused')}---\n${canary('error-rate')}`,
+      'g.yaml',
+    );
+    expect(Object.keys(shop!.analysisTemplates ?? {})).toEqual(['error-rate']);
+    expect(shop!.analysisTemplates!['error-rate']!.metrics[0]!.successCondition).toBe('result < args.limit');
+  });
+
+  it('points at a template name that the file does not declare, with the nearest one', () => {
+    expect(problems(`${template('error-rate')}---\n${canary('eror-rate')}`)).toEqual([
+      expect.stringMatching(
+        /^gantry\.yaml:\d+:\d+ shop stages\[0\]\.strategy\.steps\[1\]\.analysis\.templates\[0\]\.templateName: no analysis template "eror-rate" in this file; did you mean "error-rate"\?$/,
+      ),
+    ]);
+  });
+
+  it('refuses an analysis that leaves a template argument without a value', () => {
+    expect(problems(`${template('error-rate')}---\n${canary('error-rate', '[]')}`)).toEqual([
+      expect.stringContaining(
+        'shop stages[0].strategy.steps[1].analysis: analysis template "error-rate" needs args.limit',
+      ),
+    ]);
+  });
+
+  it("reports a template's own problems at their line, under its name", () => {
+    const broken = template('error-rate').replace('result < args.limit', 'reslt < args.limit');
+    expect(problems(`${broken}---\n${canary('error-rate')}`)).toEqual([
+      'gantry.yaml:8:25 analysis template error-rate metrics[0].successCondition: column 1: unknown name "reslt"; did you mean result?',
+    ]);
+  });
+});
+
 describe('canonical form', () => {
   const reordered = `# same declaration, other order, other style, defaults spelled out
 kind: Service

@@ -19,7 +19,13 @@ import {
   type YAMLError,
 } from 'yaml';
 import { ValidationError } from '../../shared/errors.js';
-import { checkServiceSpec, displayPath, type ServiceSpec } from './pipeline-spec.js';
+import {
+  ANALYSIS_TEMPLATE_KIND,
+  checkAnalysisTemplate,
+  type AnalysisTemplateSpec,
+} from '../analysis/analysis-template-spec.js';
+import { closestMatch } from './did-you-mean.js';
+import { checkServiceSpec, displayPath, type AnalysisRef, type ServiceSpec } from './pipeline-spec.js';
 
 export interface PipelineFileIssue {
   file: string;
@@ -63,6 +69,11 @@ export function parsePipelineFile(text: string, fileName: string): ServiceSpec[]
   const issues: PipelineFileIssue[] = [];
   const specs: ServiceSpec[] = [];
   const declared = new Map<string, string>();
+  const templates = new Map<string, AnalysisTemplateSpec>();
+  // Declared with problems (already reported): references to them are not reported again.
+  const invalidTemplates = new Set<string>();
+  // Where each service was read, to point at its analysis references.
+  const origins = new Map<ServiceSpec, { document: Document; prefix: Path }>();
 
   const report = (offset: number, service: string, path: string, message: string): void => {
     const { line, col } = lineCounter.linePos(offset);
@@ -73,8 +84,10 @@ export function parsePipelineFile(text: string, fileName: string): ServiceSpec[]
     const name = readName(value);
     const service = name ?? fallbackSubject;
     const result = checkServiceSpec(value);
-    if (result.success) specs.push(result.spec);
-    else {
+    if (result.success) {
+      specs.push(result.spec);
+      origins.set(result.spec, { document, prefix });
+    } else {
       for (const issue of result.issues) {
         const offset = locate(document, [...prefix, ...issue.path], issue.atKey);
         report(offset, service, displayPath(issue.path), issue.message);
@@ -89,6 +102,41 @@ export function parsePipelineFile(text: string, fileName: string): ServiceSpec[]
       } else {
         declared.set(name, `${fileName}:${line}:${col}`);
       }
+    }
+  };
+
+  const checkTemplate = (document: Document, value: unknown, prefix: Path, fallbackSubject: string): void => {
+    const name = readName(value);
+    const subject = name ? `analysis template ${name}` : fallbackSubject;
+    const result = checkAnalysisTemplate(value);
+    if (name) invalidTemplates.add(name);
+    if (!result.success) {
+      for (const issue of result.issues) {
+        const offset = locate(document, [...prefix, ...issue.path], issue.atKey);
+        const path = displayPath(issue.path);
+        report(offset, subject, path, issue.message);
+      }
+      return;
+    }
+    if (templates.has(result.template.name)) {
+      report(
+        locate(document, [...prefix, 'metadata', 'name'], false),
+        subject,
+        'metadata.name',
+        `analysis template "${result.template.name}" is already declared in this file`,
+      );
+      return;
+    }
+    invalidTemplates.delete(result.template.name);
+    templates.set(result.template.name, result.template.spec);
+  };
+
+  const checkDocument = (document: Document, value: unknown, prefix: Path, subject: string): void => {
+    const kind = (value as { kind?: unknown }).kind;
+    if (kind === ANALYSIS_TEMPLATE_KIND) checkTemplate(document, value, prefix, subject);
+    else {
+      found += 1;
+      checkService(document, value, prefix, subject);
     }
   };
 
@@ -114,12 +162,10 @@ export function parsePipelineFile(text: string, fileName: string): ServiceSpec[]
     if (value === null || value === undefined) return; // an empty document, e.g. after a trailing ---
     if (Array.isArray(value)) {
       value.forEach((item, position) => {
-        found += 1;
-        checkService(document, item, [position], `${subject} item ${position + 1}`);
+        checkDocument(document, item ?? {}, [position], `${subject} item ${position + 1}`);
       });
     } else if (typeof value === 'object' && value !== null) {
-      found += 1;
-      checkService(document, value, [], subject);
+      checkDocument(document, value, [], subject);
     } else {
       report(
         start(document.contents) ?? 0,
@@ -138,11 +184,92 @@ export function parsePipelineFile(text: string, fileName: string): ServiceSpec[]
     );
   }
 
+  const linked = specs.map((spec) => {
+    const origin = origins.get(spec)!;
+    return linkAnalysisTemplates(spec, templates, invalidTemplates, (path, message) =>
+      report(
+        locate(origin.document, [...origin.prefix, 'spec', ...path], false),
+        spec.name,
+        displayPath(path),
+        message,
+      ),
+    );
+  });
+
   if (issues.length > 0) {
     issues.sort((a, b) => a.line - b.line || a.column - b.column);
     throw new PipelineFileError(issues);
   }
-  return specs;
+  return linked;
+}
+
+/**
+ * The service with a copy of every analysis template its strategies name;
+ * a name with no template in the file, or a template argument without a
+ * value, is reported at the reference.
+ */
+function linkAnalysisTemplates(
+  spec: ServiceSpec,
+  templates: ReadonlyMap<string, AnalysisTemplateSpec>,
+  invalid: ReadonlySet<string>,
+  report: (path: Path, message: string) => void,
+): ServiceSpec {
+  const used: Record<string, AnalysisTemplateSpec> = {};
+  spec.stages.forEach((stage, stageIndex) => {
+    for (const { ref, path } of analysisRefsOf(stage.strategy)) {
+      ref.templates.forEach(({ templateName }, index) => {
+        const at = ['stages', stageIndex, 'strategy', ...path, 'templates', index, 'templateName'];
+        const template = templates.get(templateName);
+        if (!template && invalid.has(templateName)) return;
+        if (!template) {
+          const known = [...templates.keys()];
+          const match = closestMatch(templateName, known);
+          report(
+            at,
+            `no analysis template "${templateName}" in this file${match ? `; did you mean "${match}"?` : known.length > 0 ? `; the file declares ${known.join(', ')}` : '; declare one in a document of kind: AnalysisTemplate'}`,
+          );
+          return;
+        }
+        const given = new Set(ref.args.map((arg) => arg.name));
+        const missing = template.args.filter((arg) => arg.value === undefined && !given.has(arg.name));
+        if (missing.length > 0) {
+          report(
+            ['stages', stageIndex, 'strategy', ...path],
+            `analysis template "${templateName}" needs ${missing.map((arg) => `args.${arg.name}`).join(', ')}: add it to this analysis's args`,
+          );
+        }
+        used[templateName] = template;
+      });
+    }
+  });
+  return Object.keys(used).length > 0 ? { ...spec, analysisTemplates: used } : spec;
+}
+
+function analysisRefsOf(
+  strategy: ServiceSpec['stages'][number]['strategy'],
+): { ref: AnalysisRef; path: Path }[] {
+  switch (strategy.type) {
+    case 'rolling':
+      return [];
+    case 'canary':
+      return [
+        ...strategy.steps.flatMap((step, index) =>
+          'analysis' in step ? [{ ref: step.analysis, path: ['steps', index, 'analysis'] }] : [],
+        ),
+        ...(strategy.backgroundAnalysis
+          ? [{ ref: strategy.backgroundAnalysis, path: ['backgroundAnalysis'] }]
+          : []),
+      ];
+    case 'blueGreen':
+      return [
+        ...(strategy.prePromotionAnalysis
+          ? [{ ref: strategy.prePromotionAnalysis, path: ['prePromotionAnalysis'] }]
+          : []),
+        ...(strategy.postPromotionAnalysis
+          ? [{ ref: strategy.postPromotionAnalysis, path: ['postPromotionAnalysis'] }]
+          : []),
+      ];
+  }
 }
 
 function readName(value: unknown): string | undefined {

@@ -22,6 +22,7 @@
 // The output is flattened: metadata.name becomes `name`, and the fields of
 // `spec` sit beside it. Error paths follow the document as written.
 
+import type { AnalysisTemplateSpec } from '../analysis/analysis-template-spec.js';
 import { z } from 'zod';
 import { parseDuration } from '../../shared/duration.js';
 import { errorMessage, ValidationError } from '../../shared/errors.js';
@@ -60,6 +61,12 @@ export interface ServiceSpec {
   signing?: SigningSpec;
   /** In the order written; see topologicalOrder() in stage-graph.ts for the promotion order. */
   stages: StageSpec[];
+  /**
+   * The AnalysisTemplate documents of the same file that this service's
+   * strategies name, copied in when the file is read, so a pipeline revision
+   * carries the exact analysis its promotions run.
+   */
+  analysisTemplates?: Record<string, AnalysisTemplateSpec>;
 }
 
 export interface SourceSpec {
@@ -217,7 +224,7 @@ export interface AnalysisRef {
  * zod's strictObject reports all unknown keys of an object as one issue; a
  * catchall that refuses every value reports each key where it is.
  */
-function strict<T extends z.ZodRawShape>(shape: T): z.ZodObject<T, z.core.$strict> {
+export function strict<T extends z.ZodRawShape>(shape: T): z.ZodObject<T, z.core.$strict> {
   const known = Object.keys(shape);
   const unknownKey = z
     .never({ error: (issue) => unknownKeyMessage(String(issue.path?.at(-1) ?? ''), known) })
@@ -320,7 +327,7 @@ export const pipelineIssueMessage: z.core.$ZodErrorMap = (issue) => {
 };
 
 /** A custom issue from a check that returns a problem description or undefined. */
-function problemCheck<T>(problem: (value: T) => string | undefined) {
+export function problemCheck<T>(problem: (value: T) => string | undefined) {
   return (value: T, ctx: z.core.$RefinementCtx<T>): void => {
     const message = problem(value);
     if (message !== undefined) ctx.addIssue({ code: 'custom', message, input: value });
@@ -329,7 +336,7 @@ function problemCheck<T>(problem: (value: T) => string | undefined) {
 
 const DURATION_PATTERN = '^(\\d+|(\\d+(\\.\\d+)?(ms|s|m|h|d))+)$';
 
-function duration(description: string, options: { positive?: boolean } = {}) {
+export function duration(description: string, options: { positive?: boolean } = {}) {
   return z
     .string()
     .transform((text, ctx): DurationSpec => {
@@ -358,11 +365,11 @@ function duration(description: string, options: { positive?: boolean } = {}) {
 
 /** Strings, with numbers (and booleans where asked) written bare in YAML read as their text. */
 const stringish = z.union([z.string(), z.number().transform(String)]);
-const envText = z.union([z.string(), z.number().transform(String), z.boolean().transform(String)]);
+export const envText = z.union([z.string(), z.number().transform(String), z.boolean().transform(String)]);
 
 const LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
-function label(description: string) {
+export function label(description: string) {
   return z
     .string()
     .regex(LABEL, {
@@ -892,7 +899,7 @@ export function checkServiceSpec(value: unknown): SpecCheck {
  * inside the value (its type matched); failing that, one whose complaint about
  * the value itself is not merely "wrong type".
  */
-function flattenIssues(issues: readonly z.core.$ZodIssue[], prefix: (string | number)[]): SpecIssue[] {
+export function flattenIssues(issues: readonly z.core.$ZodIssue[], prefix: (string | number)[]): SpecIssue[] {
   const flat: SpecIssue[] = [];
   for (const issue of issues) {
     const path = [

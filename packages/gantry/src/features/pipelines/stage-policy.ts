@@ -1,7 +1,7 @@
 import { NotFoundError } from '../../shared/errors.js';
 import type { ApprovalRule, FreezeWindow, GateRules } from '../promotions/gate-evaluation.js';
 import { activeFreeze } from './freeze-window.js';
-import type { ServiceSpec, StageSpec, TargetSpec } from './pipeline-spec.js';
+import type { ServiceSpec, StageSpec, StrategySpec, TargetSpec } from './pipeline-spec.js';
 import { downstreamOf, entryStages, topologicalOrder } from './stage-graph.js';
 
 // What the promotion engine needs to know about one stage, read from a stored
@@ -19,6 +19,7 @@ export interface StagePolicy {
   /** The freeze window holding the stage at `at`, if any. */
   activeFreeze(at: Date): FreezeWindow | undefined;
   target: TargetSpec;
+  strategy: StrategySpec;
 }
 
 /** A stored revision's spec (JSON from the database) as the typed declaration it was validated as. */
@@ -58,6 +59,7 @@ function policyOf(stage: StageSpec): StagePolicy {
       };
     },
     target: stage.target,
+    strategy: stage.strategy,
   };
 }
 

@@ -30,6 +30,8 @@ export interface ApplyRunnerOptions {
   sweepIntervalMs?: number;
   /** Attempts for retryable failures (a push race lost too often, the git host down) before the promotion fails. */
   maxAttempts?: number;
+  /** Runs the Verifying phase of targets that verify after apply (local stages' rollouts). */
+  verifier?: { kick(promotionId: string): void };
 }
 
 const SYSTEM_ACTOR = 'system:apply';
@@ -115,22 +117,23 @@ export class ApplyRunner {
     if (!claim) return;
     const claimed = claim.promotion;
     let result: ApplyResult;
+    let verifiesAfterApply: boolean;
     try {
-      result = await this.applyToTarget(claimed, claim.claimedBefore);
+      ({ result, verifiesAfterApply } = await this.applyToTarget(claimed, claim.claimedBefore));
     } catch (error) {
       await this.recordFailure(claimed, error);
       return;
     }
-    await database.db.transaction(async (tx) => {
+    const verifying = await database.db.transaction(async (tx) => {
       const current = await findPromotion(tx, promotionId);
       if (!current || current.phase !== 'Applying' || current.applyOwner !== owner) {
         this.options.logger.warn(
           { promotionId, phase: current?.phase, revision: result.revision },
           'the target was changed but the promotion moved on meanwhile (aborted?); recorded nothing',
         );
-        return;
+        return false;
       }
-      const verifying = await this.options.engine.transition(
+      const applied = await this.options.engine.transition(
         tx,
         current,
         { type: 'applied' },
@@ -138,19 +141,25 @@ export class ApplyRunner {
         result.summary,
         { appliedRevision: result.revision, applyOwner: null, applyLeaseUntil: null },
       );
+      if (verifiesAfterApply) return true;
       // The gitops target has no verification yet (Argo CD / Flux sync and
       // health come with the Kubernetes integration): verified once pushed.
       await this.options.engine.transition(
         tx,
-        verifying,
+        applied,
         { type: 'verified' },
         SYSTEM_ACTOR,
         'pushed to the config repository; nothing further to verify for this target',
       );
+      return false;
     });
+    if (verifying) this.options.verifier?.kick(promotionId);
   }
 
-  private async applyToTarget(promotion: Promotion, claimedBefore: boolean): Promise<ApplyResult> {
+  private async applyToTarget(
+    promotion: Promotion,
+    claimedBefore: boolean,
+  ): Promise<{ result: ApplyResult; verifiesAfterApply: boolean }> {
     const { database } = this.options;
     const revision = await findRevision(database.db, promotion.service, promotion.pipelineRevision);
     if (!revision)
@@ -160,13 +169,13 @@ export class ApplyRunner {
     if (!release) throw new TargetApplyError(`release ${promotion.releaseId} is missing`, false);
     const target = policy.target;
     const driver = this.drivers.get(target.type);
-    if (!driver || target.type !== 'gitops') {
+    if (!driver) {
       throw new TargetApplyError(
-        `targets of type ${policy.target.type} cannot be applied by this Gantry yet`,
+        `targets of type ${policy.target.type} cannot be applied by this Gantry`,
         false,
       );
     }
-    return driver.apply(
+    const result = await driver.apply(
       {
         promotionId: promotion.id,
         service: promotion.service,
@@ -183,6 +192,7 @@ export class ApplyRunner {
       },
       this.abort.signal,
     );
+    return { result, verifiesAfterApply: driver.verifiesAfterApply === true };
   }
 
   private async recordFailure(claimed: Promotion, error: unknown): Promise<void> {

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { rolloutDtoSchema, toRolloutDto } from '../rollouts/rollouts.dto.js';
+import type { RolloutDetail } from '../rollouts/rollouts.repository.js';
 import { PROMOTION_PHASES } from './promotion-state-machine.js';
 import type { PromotionDecision, Promotion, PromotionTransition } from './promotions.repository.js';
 import type { ServiceStatus, WhyReport } from './promotions.service.js';
@@ -92,6 +94,8 @@ export const promotionDtoSchema = z.object({
   finishedAt: z.string().nullable(),
   transitions: z.array(transitionDto).optional(),
   decisions: z.array(decisionDto).optional(),
+  /** Promotions into local stages: the rollout's steps, weight and every analysis measurement. */
+  rollout: rolloutDtoSchema.optional(),
 });
 export type PromotionDto = z.infer<typeof promotionDtoSchema>;
 
@@ -149,7 +153,11 @@ export type StatusDto = z.infer<typeof statusDtoSchema>;
 
 export function toPromotionDto(
   promotion: Promotion,
-  detail?: { transitions: readonly PromotionTransition[]; decisions: readonly PromotionDecision[] },
+  detail?: {
+    transitions: readonly PromotionTransition[];
+    decisions: readonly PromotionDecision[];
+    rollout?: RolloutDetail;
+  },
 ): PromotionDto {
   return {
     id: promotion.id,
@@ -183,6 +191,7 @@ export function toPromotionDto(
             comment: row.comment,
             at: row.at.toISOString(),
           })),
+          ...(detail.rollout ? { rollout: toRolloutDto(detail.rollout) } : {}),
         }
       : {}),
   };

@@ -178,11 +178,15 @@ export async function successesInStage(
  * claimed it before (`apply_owner` stays set until the apply is recorded):
  * only then can the target already hold this promotion's change.
  */
+/** The phases a process works on with a lease: applying to the target, then verifying it (rollouts). */
+export type LeasedPhase = 'Applying' | 'Verifying';
+
 export async function claimApply(
   tx: Tx,
   id: string,
   owner: string,
   leaseMs: number,
+  phase: LeasedPhase = 'Applying',
 ): Promise<{ promotion: Promotion; claimedBefore: boolean } | undefined> {
   const [before] = await tx
     .select({ applyOwner: promotions.applyOwner })
@@ -200,7 +204,7 @@ export async function claimApply(
     .where(
       and(
         eq(promotions.id, id),
-        eq(promotions.phase, 'Applying'),
+        eq(promotions.phase, phase),
         or(isNull(promotions.applyLeaseUntil), lt(promotions.applyLeaseUntil, sql`now()`)),
       ),
     )
@@ -208,14 +212,18 @@ export async function claimApply(
   return row && { promotion: row, claimedBefore: before.applyOwner !== null };
 }
 
-/** Promotions in Applying that nobody holds: never claimed, or their applier died. */
-export async function unclaimedApplying(executor: Executor, limit: number): Promise<string[]> {
+/** Promotions in the phase that nobody holds: never claimed, or their holder died. */
+export async function unclaimedApplying(
+  executor: Executor,
+  limit: number,
+  phase: LeasedPhase = 'Applying',
+): Promise<string[]> {
   const rows = await executor
     .select({ id: promotions.id })
     .from(promotions)
     .where(
       and(
-        eq(promotions.phase, 'Applying'),
+        eq(promotions.phase, phase),
         or(isNull(promotions.applyLeaseUntil), lt(promotions.applyLeaseUntil, sql`now()`)),
       ),
     )
@@ -230,7 +238,10 @@ export async function unclaimedApplying(executor: Executor, limit: number): Prom
  * that the target may already hold the change.
  */
 export async function releaseAllApplyLeases(executor: Executor): Promise<void> {
-  await executor.update(promotions).set({ applyLeaseUntil: null }).where(eq(promotions.phase, 'Applying'));
+  await executor
+    .update(promotions)
+    .set({ applyLeaseUntil: null })
+    .where(inArray(promotions.phase, ['Applying', 'Verifying']));
 }
 
 /** Active promotions of a stage that have not started applying: candidates to supersede or re-evaluate. */

@@ -19,6 +19,7 @@ import { stageNamesOf, stagePolicyOf } from '../pipelines/stage-policy.js';
 import { compareVersions } from '../releases/calver.js';
 import { findRelease, findReleaseById, type Release } from '../releases/releases.repository.js';
 import { unknownService } from '../releases/releases.service.js';
+import { findRolloutDetail, type RolloutDetail } from '../rollouts/rollouts.repository.js';
 import {
   explainPromotion,
   formatGateCheck,
@@ -69,6 +70,7 @@ export interface PromotionDetail {
   promotion: Promotion;
   transitions: PromotionTransition[];
   decisions: PromotionDecision[];
+  rollout?: RolloutDetail;
 }
 
 export interface WhyReport {
@@ -111,6 +113,8 @@ export class PromotionsService {
     private readonly events: EventAppender,
     private readonly engine: PromotionEngine,
     private readonly applier: ApplyKicker,
+    /** Returns an aborted rollout's traffic to the stable version at once. */
+    private readonly rollouts?: ApplyKicker,
   ) {}
 
   async request(input: PromotionRequest, actor: Actor): Promise<Promotion> {
@@ -282,13 +286,20 @@ export class PromotionsService {
       return aborted;
     });
     kicks.run(this.applier);
+    this.rollouts?.kick(id);
     return promotion;
   }
 
   async get(id: string): Promise<PromotionDetail> {
     const { db } = this.database;
     const promotion = await this.promotionOf(db, id);
-    return { promotion, transitions: await transitionsOf(db, id), decisions: await decisionsOf(db, id) };
+    const rollout = await findRolloutDetail(db, id);
+    return {
+      promotion,
+      transitions: await transitionsOf(db, id),
+      decisions: await decisionsOf(db, id),
+      ...(rollout ? { rollout } : {}),
+    };
   }
 
   list(filter: PromotionFilter): Promise<Promotion[]> {

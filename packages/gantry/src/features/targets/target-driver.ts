@@ -1,4 +1,5 @@
 import { GantryError } from '../../shared/errors.js';
+import type { LocalTargetSpec } from '../pipelines/pipeline-spec.js';
 
 // Where a stage runs is a target, and every kind of target is a driver behind
 // this one interface: the promotion engine asks a driver to apply a release to
@@ -27,8 +28,11 @@ export interface GitopsTarget {
   credentials?: string;
 }
 
+/** Processes on this machine behind Gantry's proxy (see features/local-target). */
+export type LocalTarget = LocalTargetSpec;
+
 /** Every target a driver can apply to; more kinds join this union. */
-export type Target = GitopsTarget;
+export type Target = GitopsTarget | LocalTarget;
 
 export interface ReleaseToApply {
   /** CalVer, e.g. 2024.05.3. */
@@ -69,6 +73,12 @@ export interface ApplyResult {
 export interface TargetDriver {
   /** The `type` of the targets this driver applies to (`gitops`, `local`, …). */
   readonly type: string;
+  /**
+   * True when the change still has to be verified after apply() (a local
+   * stage's rollout: traffic steps and analysis); the promotion then stays in
+   * Verifying until the rollout runner decides. False: applied is verified.
+   */
+  readonly verifiesAfterApply?: boolean;
   apply(request: ApplyRequest, signal?: AbortSignal): Promise<ApplyResult>;
 }
 

@@ -5,6 +5,7 @@ import type { Logger } from '../../../platform/logging/logger.js';
 import { backoffDelay } from '../../../shared/backoff.js';
 import { errorMessage } from '../../../shared/errors.js';
 import { resolveSecretReference, SecretReferenceError } from '../../../shared/secret-reference.js';
+import { KeyedMutex } from '../../../shared/keyed-mutex.js';
 import { sleep } from '../../../shared/sleep.js';
 import {
   TargetApplyError,
@@ -200,6 +201,12 @@ export class GitopsDriver implements TargetDriver {
 
   /** Validates the request and works out the clone, the remote and the credentials; touches no repository. */
   private async prepare(request: ApplyRequest): Promise<GitopsWork> {
+    if (request.target.type !== 'gitops') {
+      throw new TargetApplyError(
+        `the gitops driver cannot apply a target of type ${String(request.target.type)}`,
+        false,
+      );
+    }
     const target = request.target;
     const shown = displayRemote(String(target.repository));
     const refuse = (reason: string) =>
@@ -208,8 +215,6 @@ export class GitopsDriver implements TargetDriver {
         false,
       );
 
-    if (target.type !== 'gitops')
-      throw refuse(`the gitops driver cannot apply a target of type ${String(target.type)}`);
     if (target.format !== 'kustomize' && target.format !== 'helm') {
       throw refuse(`format ${JSON.stringify(target.format)} is not kustomize or helm`);
     }
@@ -439,25 +444,6 @@ async function removeDirectory(dir: string): Promise<void> {
 }
 
 /** Serialises work per clone directory across all drivers of the process. */
-class KeyedMutex {
-  private readonly tails = new Map<string, Promise<void>>();
-
-  async run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.tails.get(key) ?? Promise.resolve();
-    let release!: () => void;
-    const mine = new Promise<void>((resolve) => (release = resolve));
-    const tail = previous.then(() => mine);
-    this.tails.set(key, tail);
-    await previous;
-    try {
-      return await task();
-    } finally {
-      release();
-      if (this.tails.get(key) === tail) this.tails.delete(key);
-    }
-  }
-}
-
 const cloneLocks = new KeyedMutex();
 
 /** `promote(api): prod → 2024.05.3`, a body, and the trailers, as `git commit -m` arguments. */

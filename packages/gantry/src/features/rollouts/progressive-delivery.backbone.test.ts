@@ -1,0 +1,303 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../testing/free-port.js';
+import { databaseKinds } from '../../testing/test-backends.js';
+import { startTestServer, type TestServer } from '../../testing/test-server.js';
+import { waitFor } from '../../testing/wait-for.js';
+import type { PromotionDto } from '../promotions/promotions.dto.js';
+import type { ReleaseDto } from '../releases/releases.dto.js';
+
+// Promotions into `local` stages on a real database: the example service runs
+// as real processes behind Gantry's proxy, real requests flow through it, and
+// the built-in analysis reads what the proxy measured. Each release's
+// behaviour (error rate, a crash) comes from a file named after its commit,
+// the way a local stage would run the build of that commit.
+
+const HELLO_SERVICE = resolve(import.meta.dirname, '../../../../../examples/hello-service/server.mjs');
+
+const ERROR_RATE_TEMPLATE = `apiVersion: gantry.dev/v1alpha1
+kind: AnalysisTemplate
+metadata: { name: error-rate }
+spec:
+  args: [{ name: limit, value: "0.1" }]
+  metrics:
+    - name: error-rate
+      interval: 500ms
+      count: 3
+      initialDelay: 500ms
+      successCondition: result < args.limit
+      failureCondition: result >= 0.25
+      provider:
+        builtin: { metric: errorRate, window: 2s }
+`;
+
+interface Ports {
+  canary: number;
+  blueGreen: number;
+  preview: number;
+  crash: number;
+}
+
+function pipeline(behaviourDir: string, ports: Ports): string {
+  const local = (port: number) => `
+      target:
+        type: local
+        command: ${process.execPath}
+        args: [${JSON.stringify(HELLO_SERVICE)}]
+        env: { VERSION: "{{release.version}}", BEHAVIOUR_FILE: ${JSON.stringify(join(behaviourDir, '{{release.commit}}.json'))} }
+        replicas: 2
+        port: ${port}
+        healthCheck: { path: /healthz, interval: 200ms, timeout: 1s }
+        drainTimeout: 5s`;
+  return `${ERROR_RATE_TEMPLATE}---
+apiVersion: gantry.dev/v1alpha1
+kind: Service
+metadata: { name: shop }
+spec:
+  team: web
+  image: ghcr.io/acme/shop
+  source: { repo: https://github.com/acme/shop }
+  stages:
+    - name: prod
+      promotion: auto${local(ports.canary)}
+      strategy:
+        type: canary
+        steps:
+          - setWeight: 25
+          - pause: { duration: 500ms }
+          - analysis: { templates: [{ templateName: error-rate }] }
+          - setWeight: 60
+---
+apiVersion: gantry.dev/v1alpha1
+kind: Service
+metadata: { name: cart }
+spec:
+  team: web
+  image: ghcr.io/acme/cart
+  source: { repo: https://github.com/acme/cart }
+  stages:
+    - name: prod
+      promotion: auto${local(ports.blueGreen)}
+      strategy:
+        type: blueGreen
+        previewPort: ${ports.preview}
+        postPromotionAnalysis: { templates: [{ templateName: error-rate }] }
+        scaleDownDelay: 1s
+---
+apiVersion: gantry.dev/v1alpha1
+kind: Service
+metadata: { name: crashy }
+spec:
+  team: web
+  image: ghcr.io/acme/crashy
+  source: { repo: https://github.com/acme/crashy }
+  stages:
+    - name: prod
+      promotion: auto${local(ports.crash)}
+`;
+}
+
+/** Sends requests to a port until stopped; counts answers by version and status. */
+class Traffic {
+  private stopped = false;
+  private readonly loops: Promise<void>[] = [];
+  readonly seen = new Map<string, { ok: number; failed: number }>();
+  dropped = 0;
+
+  constructor(
+    private readonly port: number,
+    concurrency = 4,
+  ) {
+    for (let index = 0; index < concurrency; index++) this.loops.push(this.loop());
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.loops);
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.stopped) {
+      const answer = await get(this.port, '/').catch(() => undefined);
+      if (!answer) {
+        this.dropped += 1;
+        await new Promise((done) => setTimeout(done, 20));
+        continue;
+      }
+      const version = answer.headers['x-gantry-version'] ?? 'none';
+      const counts = this.seen.get(String(version)) ?? { ok: 0, failed: 0 };
+      if (answer.status < 500) counts.ok += 1;
+      else counts.failed += 1;
+      this.seen.set(String(version), counts);
+    }
+  }
+}
+
+function get(
+  port: number,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
+  return new Promise((done, fail) => {
+    const request = httpRequest({ host: '127.0.0.1', port, path, headers, agent: false }, (response) => {
+      let body = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (body += chunk));
+      response.on('end', () => done({ status: response.statusCode ?? 0, body, headers: response.headers }));
+      response.on('error', fail);
+    });
+    request.on('error', fail);
+    request.end();
+  });
+}
+
+describe.each(databaseKinds())('progressive delivery into local stages on %s', (database) => {
+  let gantry: TestServer;
+  let behaviourDir: string;
+  let ports: Ports;
+
+  beforeAll(async () => {
+    behaviourDir = mkdtempSync(join(tmpdir(), 'gantry-behaviour-'));
+    ports = {
+      canary: await freePort(),
+      blueGreen: await freePort(),
+      preview: await freePort(),
+      crash: await freePort(),
+    };
+    gantry = await startTestServer({ database });
+    const applied = await gantry.api('PUT', '/api/v1/pipelines', {
+      body: { fileName: 'gantry.yaml', content: pipeline(behaviourDir, ports) },
+    });
+    expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+  });
+
+  afterAll(async () => {
+    await gantry?.stop();
+    rmSync(behaviourDir, { recursive: true, force: true });
+  });
+
+  /** Registers a release whose processes behave as told; its promotion into prod starts by itself. */
+  async function release(service: string, behaviour: { errorRate?: number; crashAfterMs?: number } = {}) {
+    const commit = randomBytes(20).toString('hex');
+    writeFileSync(join(behaviourDir, `${commit}.json`), JSON.stringify(behaviour));
+    const response = await gantry.api<ReleaseDto>('POST', '/api/v1/releases', {
+      body: {
+        service,
+        image: `ghcr.io/acme/${service}`,
+        digest: `sha256:${randomBytes(32).toString('hex')}`,
+        commit,
+      },
+    });
+    expect(response.status, JSON.stringify(response.body)).toBe(201);
+    return response.body;
+  }
+
+  async function promotionOf(service: string, version: string): Promise<PromotionDto> {
+    const found = await waitFor(
+      async () => {
+        const { body } = await gantry.api<{ items: PromotionDto[] }>(
+          'GET',
+          `/api/v1/promotions?service=${service}&stage=prod`,
+        );
+        return body.items.find((item) => item.version === version);
+      },
+      { what: `the promotion of ${service} ${version}` },
+    );
+    return finished(found.id);
+  }
+
+  async function finished(id: string): Promise<PromotionDto> {
+    return waitFor(
+      async () => {
+        const { body } = await gantry.api<PromotionDto>('GET', `/api/v1/promotions/${id}`);
+        return ['Succeeded', 'Failed', 'Aborted', 'Rejected', 'RolledBack'].includes(body.phase)
+          ? body
+          : undefined;
+      },
+      { what: `promotion ${id} to finish`, timeoutMs: 90_000 },
+    );
+  }
+
+  async function versionServed(port: number): Promise<string> {
+    const answer = await get(port, '/version');
+    return answer.body.trim();
+  }
+
+  it('puts a first release straight in, then carries a healthy canary through its steps to every request', async () => {
+    const first = await release('shop');
+    const firstPromotion = await promotionOf('shop', first.version);
+    expect(firstPromotion.phase, firstPromotion.message ?? '').toBe('Succeeded');
+    expect(firstPromotion.rollout?.message).toContain('first release');
+    expect(await versionServed(ports.canary)).toContain(first.version);
+
+    const traffic = new Traffic(ports.canary);
+    const second = await release('shop');
+    const promotion = await promotionOf('shop', second.version);
+    await traffic.stop();
+
+    expect(promotion.phase, promotion.message ?? '').toBe('Succeeded');
+    expect(promotion.rollout).toMatchObject({ strategy: 'canary', status: 'Completed' });
+    const [analysis] = promotion.rollout!.analysis;
+    expect(analysis).toMatchObject({ label: 'step 3', phase: 'Successful' });
+    expect(analysis!.measurements.length).toBe(3);
+    expect(analysis!.measurements.every((m) => m.phase === 'Successful')).toBe(true);
+    // Both versions answered while the canary ran; nothing was dropped.
+    expect(traffic.seen.get(first.version)?.ok).toBeGreaterThan(0);
+    expect(traffic.seen.get(second.version)?.ok).toBeGreaterThan(0);
+    expect(traffic.dropped).toBe(0);
+    expect(await versionServed(ports.canary)).toContain(second.version);
+  });
+
+  it('rolls a canary that fails its analysis back to the stable version, with the measurements as the reason', async () => {
+    const stable = await waitFor(async () => {
+      const { body } = await gantry.api<{ items: { stages: { currentVersion: string | null }[] }[] }>(
+        'GET',
+        '/api/v1/status?service=shop',
+      );
+      return body.items[0]?.stages[0]?.currentVersion;
+    });
+    const traffic = new Traffic(ports.canary);
+    const faulty = await release('shop', { errorRate: 0.5 });
+    const promotion = await promotionOf('shop', faulty.version);
+    await traffic.stop();
+
+    expect(promotion.phase, promotion.message ?? '').toBe('RolledBack');
+    expect(promotion.message).toContain('error-rate');
+    expect(promotion.rollout).toMatchObject({ status: 'RolledBack', weight: 0 });
+    const failed = promotion.rollout!.analysis[0]!;
+    expect(failed.phase).toBe('Failed');
+    expect(failed.measurements.some((m) => m.phase === 'Failed')).toBe(true);
+    // Every request goes to the stable version again.
+    for (let index = 0; index < 20; index++) expect(await versionServed(ports.canary)).toContain(stable);
+    expect(traffic.dropped).toBe(0);
+  });
+
+  it('switches blue-green, and switches back at once when the post-promotion analysis fails', async () => {
+    const blue = await release('cart');
+    expect((await promotionOf('cart', blue.version)).phase).toBe('Succeeded');
+    const traffic = new Traffic(ports.blueGreen);
+    const green = await release('cart', { errorRate: 0.5 });
+    const promotion = await promotionOf('cart', green.version);
+    await traffic.stop();
+
+    expect(promotion.phase, promotion.message ?? '').toBe('RolledBack');
+    expect(promotion.rollout?.analysis[0]).toMatchObject({ label: 'post-promotion', phase: 'Failed' });
+    // Green took the requests after the switch, then blue took them back.
+    expect(traffic.seen.get(green.version)?.ok ?? 0).toBeGreaterThan(0);
+    expect(traffic.dropped).toBe(0);
+    for (let index = 0; index < 20; index++)
+      expect(await versionServed(ports.blueGreen)).toContain(blue.version);
+  });
+
+  it('fails the promotion of a version that crashes at start, with its last log lines', async () => {
+    const crashing = await release('crashy', { crashAfterMs: 0 });
+    const promotion = await promotionOf('crashy', crashing.version);
+    expect(promotion.phase).toBe('Failed');
+    expect(promotion.message).toMatch(/did not start/);
+    expect(promotion.message).toMatch(/exit/i);
+  });
+});
