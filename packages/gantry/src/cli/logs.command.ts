@@ -3,6 +3,7 @@ import type { LogsDto } from '../features/local-target/logs.dto.js';
 import { addApiOptions, type ApiOptions } from './api-options.js';
 import { connect, encodePath, write, type CliContext } from './command-support.js';
 import { printJson } from './output.js';
+import { UsageError } from './run-command.js';
 
 function positiveInteger(text: string): number {
   const value = Number(text);
@@ -29,7 +30,7 @@ export function logsCommand(context: CliContext = {}): Command {
       .option('--version <version>', 'this release (default: the one rolling out, else the one running)')
       .option('--replica <n>', 'only this replica (0, 1, …)', replicaIndex)
       .option('-n, --lines <n>', 'lines per replica to start with', positiveInteger, 100)
-      .option('-f, --follow', 'keep printing new lines until Ctrl-C'),
+      .option('-f, --follow', 'keep printing new lines until Ctrl-C (not with --json)'),
   )
     .addHelpText(
       'after',
@@ -58,6 +59,8 @@ Each line starts with its replica's index: [0] listening on 4123.`,
           replica: options.replica,
           lines: options.lines,
         };
+        // A followed log is a text stream: there is no JSON document to print.
+        if (options.follow && options.json) throw new UsageError('--json cannot be used with --follow');
         const { client } = connect(options, context);
         if (!options.follow) {
           const logs = await client.get<LogsDto>(path, query);
@@ -65,15 +68,24 @@ Each line starts with its replica's index: [0] listening on 4123.`,
           write(formatLogs(logs));
           return;
         }
-        const stop = new AbortController();
-        process.once('SIGINT', () => stop.abort());
-        for await (const chunk of client.stream(path, { ...query, follow: 'true' }, stop.signal)) {
-          process.stdout.write(chunk);
+        const controller = new AbortController();
+        const stop = () => controller.abort();
+        if (!context.signal) process.once('SIGINT', stop);
+        try {
+          const chunks = client.stream(
+            path,
+            { ...query, follow: 'true' },
+            context.signal ?? controller.signal,
+          );
+          for await (const chunk of chunks) process.stdout.write(chunk);
+        } finally {
+          process.off('SIGINT', stop);
         }
       },
     );
 }
 
+/** `[0] listening on 4123`: each replica's lines in turn, each marked with its index. */
 export function formatLogs(logs: LogsDto): string {
   const lines = logs.replicas.flatMap((replica) =>
     replica.lines.map((line) => `[${replica.replica}] ${line}`),

@@ -1,12 +1,19 @@
-import { describe, expect, it } from 'vitest';
+import { Command } from 'commander';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PromotionDto, PromotionPageDto, WhyDto } from '../features/promotions/promotions.dto.js';
+import type { RolloutDto } from '../features/rollouts/rollouts.dto.js';
+import { configureUsageErrors, type CliContext } from './command-support.js';
 import {
+  formatMeasuredValue,
   formatPromotion,
   formatPromotionDetail,
   formatPromotionList,
+  formatRollout,
   formatTimeline,
   formatWhy,
+  promotionCommand,
 } from './promotion.command.js';
+import { runCommand } from './run-command.js';
 
 const NOW = Date.parse('2026-11-20T13:00:00Z');
 const ID = '01934f0e-5b7e-7cc3-9d1a-2f5c0e8b1a42';
@@ -29,6 +36,53 @@ function promotion(overrides: Partial<PromotionDto> = {}): PromotionDto {
     createdAt: '2026-11-20T10:00:00.000Z',
     updatedAt: '2026-11-20T10:05:00.000Z',
     finishedAt: null,
+    ...overrides,
+  };
+}
+
+function rollout(overrides: Partial<RolloutDto> = {}): RolloutDto {
+  return {
+    strategy: 'canary',
+    status: 'Progressing',
+    step: 3,
+    steps: [
+      'set weight 10%',
+      'set weight 25%',
+      'smoke analysis (error-rate, latency)',
+      'pause until resumed',
+    ],
+    weight: 25,
+    pausedUntil: null,
+    message: 'step 3 (smoke analysis): running',
+    analysis: [],
+    ...overrides,
+  };
+}
+
+type AnalysisRun = RolloutDto['analysis'][number];
+type Measurement = AnalysisRun['measurements'][number];
+
+function measurement(overrides: Partial<Measurement> = {}): Measurement {
+  return {
+    metric: 'error-rate',
+    phase: 'Successful',
+    value: 0.01,
+    message: null,
+    startedAt: '2026-11-20T12:50:00.000Z',
+    finishedAt: '2026-11-20T12:50:00.250Z',
+    ...overrides,
+  };
+}
+
+function analysisRun(overrides: Partial<AnalysisRun> = {}): AnalysisRun {
+  return {
+    id: '01934f0e-0000-7000-8000-0000000000a1',
+    label: 'smoke',
+    phase: 'Running',
+    message: null,
+    startedAt: '2026-11-20T12:50:00.000Z',
+    finishedAt: null,
+    measurements: [],
     ...overrides,
   };
 }
@@ -149,6 +203,166 @@ describe('formatPromotionDetail', () => {
   });
 });
 
+describe('formatPromotionDetail of a rollout', () => {
+  it('adds the rollout last: where it stands, its steps, then each analysis run with its measurements', () => {
+    const lines = formatPromotionDetail(
+      promotion({
+        phase: 'Applying',
+        version: '2026.11.4',
+        transitions: [
+          { from: null, to: 'Pending', actor: 'alice', reason: 'requested', at: '2026-11-20T10:00:00Z' },
+        ],
+        rollout: rollout({
+          analysis: [
+            analysisRun({
+              measurements: [
+                measurement({ value: 0.0123456, message: '0.01235 meets result < 0.05' }),
+                measurement({
+                  metric: 'latency',
+                  value: [0.25123, 0.3],
+                  message: '[0.2512, 0.3] meets all(result, {# < 0.5})',
+                }),
+                measurement({
+                  phase: 'Inconclusive',
+                  value: 'NaN',
+                  finishedAt: '2026-11-20T12:51:00.000Z',
+                  message:
+                    'NaN does not meet result < 0.05; the value is NaN (no data): write isNaN(...) in a condition to say what no data means',
+                }),
+              ],
+            }),
+          ],
+        }),
+      }),
+      NOW,
+    );
+    expect(lines.slice(lines.indexOf('Timeline'))).toEqual([
+      'Timeline',
+      '  2026-11-20T10:00:00Z  - → Pending  alice  requested',
+      '',
+      'Rollout',
+      '  canary · Progressing · step 3 of 4 · 25% of requests to 2026.11.4',
+      '  ✓ 1. set weight 10%',
+      '  ✓ 2. set weight 25%',
+      '  → 3. smoke analysis (error-rate, latency)',
+      '    4. pause until resumed',
+      '  step 3 (smoke analysis): running',
+      '',
+      'Analysis smoke: Running',
+      '  TIME                  METRIC      VALUE          PHASE         MESSAGE',
+      '  2026-11-20T12:50:00Z  error-rate  0.01235        Successful    0.01235 meets result < 0.05',
+      '  2026-11-20T12:50:00Z  latency     [0.2512, 0.3]  Successful    [0.2512, 0.3] meets all(result, {# < 0.5})',
+      '  2026-11-20T12:51:00Z  error-rate  NaN            Inconclusive  NaN does not meet result < 0.05; the value is NaN (no data)…',
+    ]);
+  });
+
+  it('shows a finished rollout with every step done', () => {
+    expect(
+      formatRollout(rollout({ status: 'Completed', step: 5, weight: 100, message: null }), '2026.11.4', NOW),
+    ).toEqual([
+      '',
+      'Rollout',
+      '  canary · Completed · all 4 steps done · 100% of requests to 2026.11.4',
+      '  ✓ 1. set weight 10%',
+      '  ✓ 2. set weight 25%',
+      '  ✓ 3. smoke analysis (error-rate, latency)',
+      '  ✓ 4. pause until resumed',
+    ]);
+  });
+
+  it('says until when a timed pause lasts, ahead or already past', () => {
+    const paused = rollout({
+      strategy: 'blueGreen',
+      step: 2,
+      steps: ['start the preview', 'pause 5m', 'switch all traffic to the new version'],
+      weight: 0,
+      pausedUntil: '2026-11-20T13:04:00Z',
+      message: 'step 2 (pause 5m) until 2026-11-20T13:04:00.000Z',
+    });
+    expect(formatRollout(paused, '2026.11.4', NOW)).toEqual([
+      '',
+      'Rollout',
+      '  blueGreen · Progressing · step 2 of 3 · 0% of requests to 2026.11.4',
+      '  ✓ 1. start the preview',
+      '  → 2. pause 5m',
+      '    3. switch all traffic to the new version',
+      '  paused until 2026-11-20T13:04:00Z (in 4m)',
+      '  step 2 (pause 5m) until 2026-11-20T13:04:00.000Z',
+    ]);
+    expect(formatRollout(paused, '2026.11.4', Date.parse('2026-11-20T13:04:30Z'))).toContain(
+      '  paused until 2026-11-20T13:04:00Z (30s ago)',
+    );
+  });
+
+  it('lines the step numbers up past nine steps', () => {
+    const steps = Array.from({ length: 10 }, (_, index) => `set weight ${(index + 1) * 10}%`);
+    const lines = formatRollout(rollout({ steps, step: 10, message: null }), '2026.11.4', NOW);
+    expect(lines.slice(3, 4)).toEqual(['  ✓  1. set weight 10%']);
+    expect(lines.at(-1)).toBe('  → 10. set weight 100%');
+  });
+
+  it('gives each analysis run its verdict, and says when it has no measurements yet', () => {
+    const lines = formatRollout(
+      rollout({
+        status: 'RollingBack',
+        weight: 0,
+        message: 'smoke analysis failed: rolling back',
+        analysis: [
+          analysisRun({
+            phase: 'Failed',
+            message: 'error-rate failed 2 times (limit 1): 0.08, 0.09',
+            finishedAt: '2026-11-20T12:52:00.000Z',
+            measurements: [measurement({ phase: 'Failed', value: 0.08, message: null })],
+          }),
+          analysisRun({ id: '01934f0e-0000-7000-8000-0000000000a2', label: 'load' }),
+        ],
+      }),
+      '2026.11.4',
+      NOW,
+    );
+    expect(lines.slice(lines.indexOf('Analysis smoke: Failed'))).toEqual([
+      'Analysis smoke: Failed',
+      '  error-rate failed 2 times (limit 1): 0.08, 0.09',
+      '  TIME                  METRIC      VALUE  PHASE   MESSAGE',
+      '  2026-11-20T12:50:00Z  error-rate  0.08   Failed',
+      '',
+      'Analysis load: Running',
+      '  no measurements yet',
+    ]);
+  });
+
+  it('leaves the rollout out of promotions without one', () => {
+    expect(formatPromotionDetail(promotion(), NOW).join('\n')).not.toContain('Rollout');
+  });
+});
+
+describe('formatMeasuredValue', () => {
+  it.each([
+    [0.0123456, '0.01235'],
+    [0.5, '0.5'],
+    [42, '42'],
+    [1234.5678, '1235'],
+    [123456.7, '123457'],
+    [-0.000123456, '-0.0001235'],
+    [0.1 + 0.2, '0.3'],
+    ['NaN', 'NaN'],
+    ['-Inf', '-Inf'],
+    ['200 OK', '200 OK'],
+    [[0.25123, 'NaN'], '[0.2512, NaN]'],
+    [[], '[]'],
+    [true, 'true'],
+    [{ p99: 0.3 }, '{"p99":0.3}'],
+    [null, '-'],
+    [undefined, '-'],
+  ])('%j reads %s', (value, text) => {
+    expect(formatMeasuredValue(value)).toBe(text);
+  });
+
+  it('writes non-finite numbers the way Gantry stores them', () => {
+    expect([Number.NaN, Infinity, -Infinity].map(formatMeasuredValue)).toEqual(['NaN', '+Inf', '-Inf']);
+  });
+});
+
 describe('formatPromotionList', () => {
   it('prints a table, and says when there are more', () => {
     const page: PromotionPageDto = {
@@ -218,4 +432,141 @@ describe('formatWhy', () => {
       'auto-promotion into prod is held: bob promoted 2026.11.2 by hand 1h ago, until a newer release is promoted there by hand',
     );
   });
+});
+
+// The rollout controls as a person runs them: parsed by commander, run by
+// runCommand (which sets the exit code), talking to a fake API through fetch.
+describe('gantry promotion resume, promote-full, abort, retry', () => {
+  interface Sent {
+    method: string;
+    path: string;
+    headers: Record<string, string>;
+    body: unknown;
+  }
+
+  function fakeApi(status: number, body: unknown) {
+    const requests: Sent[] = [];
+    const fetch: typeof globalThis.fetch = (input, init) => {
+      requests.push({
+        method: init?.method ?? 'GET',
+        path: new URL(String(input)).pathname,
+        headers: (init?.headers ?? {}) as Record<string, string>,
+        body: typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined,
+      });
+      return Promise.resolve(
+        new Response(JSON.stringify(body), {
+          status,
+          headers: { 'content-type': status >= 400 ? 'application/problem+json' : 'application/json' },
+        }),
+      );
+    };
+    return { fetch, requests };
+  }
+
+  async function gantry(args: string[], context: CliContext) {
+    let stdout = '';
+    let stderr = '';
+    let exited: number | undefined;
+    const capture = (append: (text: string) => void) =>
+      ((chunk: string | Uint8Array) => {
+        if (exited === undefined) append(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
+        return true;
+      }) as typeof process.stdout.write;
+    const spies = [
+      vi.spyOn(process.stdout, 'write').mockImplementation(capture((text) => (stdout += text))),
+      vi.spyOn(process.stderr, 'write').mockImplementation(capture((text) => (stderr += text))),
+      vi.spyOn(process, 'exit').mockImplementation(((code?: number) => {
+        exited = code ?? 0;
+        throw new Error(`process.exit(${code})`);
+      }) as typeof process.exit),
+    ];
+    process.exitCode = undefined;
+    try {
+      const program = new Command('gantry').enablePositionalOptions();
+      program.addCommand(
+        configureUsageErrors(promotionCommand({ sleep: () => Promise.resolve(), ...context })),
+      );
+      await runCommand(() => program.parseAsync(args, { from: 'user' }));
+      return { code: exited ?? Number(process.exitCode ?? 0), stdout, stderr };
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+      process.exitCode = undefined;
+    }
+  }
+
+  beforeEach(() => {
+    vi.stubEnv('GANTRY_URL', 'http://gantry.test:7070');
+    vi.stubEnv('GANTRY_TOKEN', 'gt_test_token');
+  });
+
+  afterEach(() => {
+    vi.unstubAllEnvs();
+  });
+
+  it.each([
+    ['resume', ['--reason', 'latency checked by hand'], { reason: 'latency checked by hand' }],
+    ['resume', [], {}],
+    ['promote-full', ['--reason', 'hotfix'], { reason: 'hotfix' }],
+    ['abort', ['--reason', 'error rate rising'], { reason: 'error rate rising' }],
+    ['retry', ['--reason', 'metric source fixed'], { reason: 'metric source fixed' }],
+  ])('promotion %s posts to the promotion and prints it', async (action, options, body) => {
+    const api = fakeApi(200, promotion({ phase: 'Applying', message: 'resumed by alice' }));
+    const run = await gantry(['promotion', action, ID, ...options], { fetch: api.fetch });
+    expect(run).toEqual({
+      code: 0,
+      stdout: `promotion ${ID}: checkout 2026.11.3 → prod (Applying)\n  resumed by alice\n`,
+      stderr: '',
+    });
+    expect(api.requests).toHaveLength(1);
+    expect(api.requests[0]).toMatchObject({
+      method: 'POST',
+      path: `/api/v1/promotions/${ID}/${action}`,
+      body,
+    });
+    // A retried request carries the same key, so the server acts on it once.
+    expect(api.requests[0]!.headers['Idempotency-Key']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('--json prints the promotion the API answered', async () => {
+    const answered = promotion({ phase: 'Applying', rollout: rollout() });
+    const api = fakeApi(200, answered);
+    const run = await gantry(['promotion', 'promote-full', ID, '--json'], { fetch: api.fetch });
+    expect(JSON.parse(run.stdout)).toEqual(answered);
+  });
+
+  it('prints a refusal as the error and exits 1', async () => {
+    const api = fakeApi(409, {
+      type: 'about:blank',
+      title: 'Conflict',
+      status: 409,
+      detail: `promotion ${ID} is not paused (its rollout is progressing at step 2 (set weight 25%)); nothing to resume`,
+      code: 'conflict',
+    });
+    const run = await gantry(['promotion', 'resume', ID, '--reason', 'x'], { fetch: api.fetch });
+    expect(run).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `gantry: promotion ${ID} is not paused (its rollout is progressing at step 2 (set weight 25%)); nothing to resume\n`,
+    });
+    expect(api.requests).toHaveLength(1);
+  });
+
+  it('needs the promotion id: a usage error, nothing sent', async () => {
+    const api = fakeApi(200, promotion());
+    const run = await gantry(['promotion', 'retry'], { fetch: api.fetch });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("missing required argument 'id'");
+    expect(api.requests).toEqual([]);
+  });
+
+  it.each(['resume', 'promote-full', 'abort', 'retry'])(
+    'promotion %s --help shows an example',
+    async (action) => {
+      const run = await gantry(['promotion', action, '--help'], {});
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(
+        `$ gantry promotion ${action} 01934f0e-5b7e-7cc3-9d1a-2f5c0e8b1a42 --reason`,
+      );
+    },
+  );
 });

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { PROMOTION_PHASES } from '../features/promotions/promotion-state-machine.js';
 import type { PromotionDto, PromotionPageDto, WhyDto } from '../features/promotions/promotions.dto.js';
+import type { RolloutDto } from '../features/rollouts/rollouts.dto.js';
 import { addApiOptions, type ApiOptions } from './api-options.js';
 import {
   configureUsageErrors,
@@ -86,7 +87,82 @@ export function formatPromotionDetail(promotion: PromotionDto, now: number = Dat
       ),
     );
   }
+  if (promotion.rollout) lines.push(...formatRollout(promotion.rollout, promotion.version, now));
   return lines;
+}
+
+type AnalysisRun = RolloutDto['analysis'][number];
+
+/**
+ * The rollout of a promotion into a local stage: where it stands, its steps
+ * (✓ done, → current), then every analysis run with its measurements. Comes
+ * last in `promotion show`, as it is the part that still changes.
+ */
+export function formatRollout(rollout: RolloutDto, version: string, now: number = Date.now()): string[] {
+  const total = rollout.steps.length;
+  const position =
+    total === 0
+      ? 'no steps'
+      : rollout.step > total
+        ? `all ${total} steps done`
+        : `step ${rollout.step} of ${total}`;
+  const lines = [
+    '',
+    'Rollout',
+    `  ${[rollout.strategy, rollout.status, position, `${rollout.weight}% of requests to ${version}`].join(' · ')}`,
+    ...rollout.steps.map((step, index) => {
+      const marker = index + 1 < rollout.step ? '✓' : index + 1 === rollout.step ? '→' : ' ';
+      return `  ${marker} ${String(index + 1).padStart(String(total).length)}. ${step}`;
+    }),
+  ];
+  if (rollout.pausedUntil)
+    lines.push(`  paused until ${formatTime(rollout.pausedUntil)} (${untilText(rollout.pausedUntil, now)})`);
+  if (rollout.message) lines.push(`  ${rollout.message}`);
+  for (const run of rollout.analysis) lines.push('', ...formatAnalysisRun(run));
+  return lines;
+}
+
+/** `Analysis smoke: Failed`, its message, then one row per measurement, oldest first. */
+export function formatAnalysisRun(run: AnalysisRun): string[] {
+  const lines = [`Analysis ${run.label}: ${run.phase}`];
+  if (run.message) lines.push(`  ${run.message}`);
+  if (run.measurements.length === 0) {
+    lines.push('  no measurements yet');
+    return lines;
+  }
+  const rows = run.measurements.map((measurement) => ({
+    time: formatTime(measurement.finishedAt),
+    metric: measurement.metric,
+    value: formatMeasuredValue(measurement.value),
+    phase: measurement.phase,
+    message: truncate(measurement.message ?? '', 60),
+  }));
+  lines.push(...indent(formatTable(rows, ['time', 'metric', 'value', 'phase', 'message'])));
+  return lines;
+}
+
+/**
+ * A measured value as people read it: numbers to 4 significant digits (whole
+ * numbers from 10000 up are rounded, not written as 1.235e+4), arrays as
+ * `[a, b]`, text as it is. Gantry keeps NaN and infinities as the strings
+ * `NaN`, `+Inf` and `-Inf`, so they print as text.
+ */
+export function formatMeasuredValue(value: unknown): string {
+  if (value === null || value === undefined) return '-';
+  if (typeof value === 'number') {
+    if (Number.isNaN(value)) return 'NaN';
+    if (!Number.isFinite(value)) return value > 0 ? '+Inf' : '-Inf';
+    return Math.abs(value) >= 10_000 ? String(Math.round(value)) : String(Number(value.toPrecision(4)));
+  }
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value)) return `[${value.map(formatMeasuredValue).join(', ')}]`;
+  return JSON.stringify(value) ?? String(value);
+}
+
+/** `in 4m` for a time still ahead, `2m ago` once it has passed. */
+function untilText(iso: string, now: number): string {
+  const at = Date.parse(iso);
+  return at > now ? `in ${ago(new Date(now).toISOString(), at).replace(/ ago$/, '')}` : ago(iso, now);
 }
 
 export function formatPromotionList(page: PromotionPageDto, now: number = Date.now()): string[] {

@@ -40,7 +40,22 @@ interface Ports {
   blueGreen: number;
   preview: number;
   crash: number;
+  inconclusive: number;
+  manual: number;
 }
+
+const STRICT_TEMPLATE = `apiVersion: gantry.dev/v1alpha1
+kind: AnalysisTemplate
+metadata: { name: strict-error-rate }
+spec:
+  metrics:
+    - name: error-rate
+      initialDelay: 500ms
+      successCondition: result < 0.05
+      failureCondition: result > 0.8
+      provider:
+        builtin: { metric: errorRate, window: 2s }
+`;
 
 function pipeline(behaviourDir: string, ports: Ports): string {
   const local = (port: number) => `
@@ -54,6 +69,7 @@ function pipeline(behaviourDir: string, ports: Ports): string {
         healthCheck: { path: /healthz, interval: 200ms, timeout: 1s }
         drainTimeout: 5s`;
   return `${ERROR_RATE_TEMPLATE}---
+${STRICT_TEMPLATE}---
 apiVersion: gantry.dev/v1alpha1
 kind: Service
 metadata: { name: shop }
@@ -98,6 +114,41 @@ spec:
   stages:
     - name: prod
       promotion: auto${local(ports.crash)}
+---
+apiVersion: gantry.dev/v1alpha1
+kind: Service
+metadata: { name: inventory }
+spec:
+  team: web
+  image: ghcr.io/acme/inventory
+  source: { repo: https://github.com/acme/inventory }
+  stages:
+    - name: prod
+      promotion: auto${local(ports.inconclusive)}
+      strategy:
+        type: canary
+        steps:
+          - setWeight: 50
+          - analysis: { templates: [{ templateName: strict-error-rate }] }
+          - setWeight: 80
+---
+apiVersion: gantry.dev/v1alpha1
+kind: Service
+metadata: { name: search }
+spec:
+  team: web
+  image: ghcr.io/acme/search
+  source: { repo: https://github.com/acme/search }
+  stages:
+    - name: prod
+      promotion: auto${local(ports.manual)}
+      strategy:
+        type: canary
+        stickiness: { header: X-User }
+        steps:
+          - setWeight: 30
+          - pause: {}
+          - setWeight: 60
 `;
 }
 
@@ -167,6 +218,8 @@ describe.each(databaseKinds())('progressive delivery into local stages on %s', (
       blueGreen: await freePort(),
       preview: await freePort(),
       crash: await freePort(),
+      inconclusive: await freePort(),
+      manual: await freePort(),
     };
     gantry = await startTestServer({ database });
     const applied = await gantry.api('PUT', '/api/v1/pipelines', {
@@ -197,7 +250,11 @@ describe.each(databaseKinds())('progressive delivery into local stages on %s', (
   }
 
   async function promotionOf(service: string, version: string): Promise<PromotionDto> {
-    const found = await waitFor(
+    return finished((await startedPromotion(service, version)).id);
+  }
+
+  async function startedPromotion(service: string, version: string): Promise<PromotionDto> {
+    return waitFor(
       async () => {
         const { body } = await gantry.api<{ items: PromotionDto[] }>(
           'GET',
@@ -207,7 +264,22 @@ describe.each(databaseKinds())('progressive delivery into local stages on %s', (
       },
       { what: `the promotion of ${service} ${version}` },
     );
-    return finished(found.id);
+  }
+
+  /** Waits until the promotion's rollout pauses for a person. */
+  async function paused(id: string): Promise<PromotionDto> {
+    return waitFor(
+      async () => {
+        const { body } = await gantry.api<PromotionDto>('GET', `/api/v1/promotions/${id}`);
+        if (body.phase !== 'Verifying') throw new Error(`promotion is ${body.phase}: ${body.message}`);
+        return body.rollout?.status === 'Paused' ? body : undefined;
+      },
+      { what: `promotion ${id} to pause`, timeoutMs: 60_000 },
+    );
+  }
+
+  async function control(id: string, action: string, reason: string) {
+    return gantry.api<PromotionDto>('POST', `/api/v1/promotions/${id}/${action}`, { body: { reason } });
   }
 
   async function finished(id: string): Promise<PromotionDto> {
@@ -299,5 +371,67 @@ describe.each(databaseKinds())('progressive delivery into local stages on %s', (
     expect(promotion.phase).toBe('Failed');
     expect(promotion.message).toMatch(/did not start/);
     expect(promotion.message).toMatch(/exit/i);
+  });
+
+  it('pauses on an inconclusive analysis until someone resumes it', async () => {
+    const stable = await release('inventory');
+    expect((await promotionOf('inventory', stable.version)).phase).toBe('Succeeded');
+    const traffic = new Traffic(ports.inconclusive);
+    const flaky = await release('inventory', { errorRate: 0.3 });
+    const started = await startedPromotion('inventory', flaky.version);
+    const waiting = await paused(started.id);
+    expect(waiting.message).toContain('inconclusive');
+    expect(waiting.rollout).toMatchObject({ weight: 50, step: 2 });
+    expect(waiting.rollout!.analysis[0]!.measurements[0]!.phase).toBe('Inconclusive');
+
+    const resumed = await control(started.id, 'resume', 'errors are from a known flaky client');
+    expect(resumed.status).toBe(200);
+    const done = await finished(started.id);
+    await traffic.stop();
+    expect(done.phase, done.message ?? '').toBe('Succeeded');
+    expect(await versionServed(ports.inconclusive)).toContain(flaky.version);
+    const audit = await gantry.api<{ items: { action: string; reason: string | null }[] }>(
+      'GET',
+      '/api/v1/audit?action=promotion.resume',
+    );
+    expect(audit.body.items[0]).toMatchObject({ reason: 'errors are from a known flaky client' });
+  });
+
+  it('holds a manual pause; abort returns every request to stable, retry starts over and promote-full finishes it', async () => {
+    const stable = await release('search');
+    expect((await promotionOf('search', stable.version)).phase).toBe('Succeeded');
+    const next = await release('search');
+    const first = await paused((await startedPromotion('search', next.version)).id);
+    expect(first.rollout).toMatchObject({ weight: 30, step: 2 });
+    // Stickiness: one user stays on one side while the canary runs.
+    const sides = new Set<string>();
+    for (let index = 0; index < 10; index++) {
+      const answer = await get(ports.manual, '/version', { 'x-user': 'ada' });
+      sides.add(answer.body);
+    }
+    expect(sides.size).toBe(1);
+    // A promotion still in flight cannot be retried.
+    expect((await control(first.id, 'retry', 'too early')).status).toBe(409);
+
+    expect((await control(first.id, 'abort', 'wrong build')).status).toBe(200);
+    await waitFor(
+      async () => {
+        const { body } = await gantry.api<PromotionDto>('GET', `/api/v1/promotions/${first.id}`);
+        return body.rollout?.status === 'Aborted' ? body : undefined;
+      },
+      { what: 'the aborted rollout to give its traffic back' },
+    );
+    for (let index = 0; index < 20; index++)
+      expect(await versionServed(ports.manual)).toContain(stable.version);
+
+    const retried = await control(first.id, 'retry', 'rebuilt');
+    expect(retried.status).toBe(202);
+    expect(retried.body.reason).toContain(`retry of promotion ${first.id}`);
+    const second = await paused(retried.body.id);
+    expect((await control(second.id, 'promote-full', 'looks right')).status).toBe(200);
+    const done = await finished(second.id);
+    expect(done.phase, done.message ?? '').toBe('Succeeded');
+    for (let index = 0; index < 20; index++)
+      expect(await versionServed(ports.manual)).toContain(next.version);
   });
 });
