@@ -99,11 +99,11 @@ describe.each(databaseKinds())('a rollout survives a server crash on %s', (kind)
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    child
-      .stdout!.setEncoding('utf8')
+    child.stdout
+      .setEncoding('utf8')
       .on('data', (chunk: string) => (output = (output + chunk).slice(-20_000)));
-    child
-      .stderr!.setEncoding('utf8')
+    child.stderr
+      .setEncoding('utf8')
       .on('data', (chunk: string) => (output = (output + chunk).slice(-20_000)));
     const exited = new Promise<void>((done) => child.once('exit', () => done()));
     const url = `http://127.0.0.1:${apiPort}`;
