@@ -19,7 +19,7 @@ interface Sent {
 function fakeApi(respond: (request: Sent) => Response) {
   const requests: Sent[] = [];
   const fetch: typeof globalThis.fetch = (input, init) => {
-    const url = new URL(String(input));
+    const url = new URL(input instanceof Request ? input.url : String(input));
     const request: Sent = {
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { auditCommand } from './audit.command.js';
 import { deadLettersCommand } from './dead-letters.command.js';
 import { deliveryCommands } from './delivery-commands.js';
+import { demoCommand } from './demo.command.js';
 import { configCommand, migrateCommand, serverCommand } from './server.command.js';
 import { tokenCommand } from './token.command.js';
 
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   program.addCommand(deadLettersCommand());
   program.addCommand(tokenCommand());
   program.addCommand(auditCommand());
+  program.addCommand(demoCommand());
 
   program.addHelpText(
     'after',
@@ -48,6 +50,9 @@ Examples:
   $ gantry dead-letters replay 01934f0e-…          hand one back to its consumer
   $ gantry token create --name ci --role deployer  an API token for CI (printed once)
   $ gantry audit --since 24h                       who did what, and why
+  $ gantry logs checkout --stage prod --follow     a local stage's replica logs
+  $ gantry promotion resume 01934f0e-…             continue a paused canary
+  $ gantry demo                                    the whole story on this machine (npm start)
 
 Commands that talk to the API read GANTRY_URL and GANTRY_TOKEN (or --url and --token);
 the first start writes an admin token to <GANTRY_DATA_DIR>/admin-token.

@@ -449,7 +449,7 @@ describe('gantry promotion resume, promote-full, abort, retry', () => {
     const fetch: typeof globalThis.fetch = (input, init) => {
       requests.push({
         method: init?.method ?? 'GET',
-        path: new URL(String(input)).pathname,
+        path: new URL(input instanceof Request ? input.url : String(input)).pathname,
         headers: (init?.headers ?? {}) as Record<string, string>,
         body: typeof init?.body === 'string' ? (JSON.parse(init.body) as unknown) : undefined,
       });
@@ -523,7 +523,7 @@ describe('gantry promotion resume, promote-full, abort, retry', () => {
       path: `/api/v1/promotions/${ID}/${action}`,
       body,
     });
-    // A retried request carries the same key, so the server acts on it once.
+    // Sent as a change: a lost answer can be asked for again without acting twice.
     expect(api.requests[0]!.headers['Idempotency-Key']).toMatch(/^[0-9a-f-]{36}$/);
   });
 

@@ -144,8 +144,8 @@ export function formatAnalysisRun(run: AnalysisRun): string[] {
 /**
  * A measured value as people read it: numbers to 4 significant digits (whole
  * numbers from 10000 up are rounded, not written as 1.235e+4), arrays as
- * `[a, b]`, text as it is. Gantry keeps NaN and infinities as the strings
- * `NaN`, `+Inf` and `-Inf`, so they print as text.
+ * `[a, b]`, text as it is, anything else as JSON. Gantry stores NaN and
+ * infinities as the strings `NaN`, `+Inf` and `-Inf`, so they print as text.
  */
 export function formatMeasuredValue(value: unknown): string {
   if (value === null || value === undefined) return '-';
@@ -156,7 +156,7 @@ export function formatMeasuredValue(value: unknown): string {
   }
   if (typeof value === 'string') return value;
   if (Array.isArray(value)) return `[${value.map(formatMeasuredValue).join(', ')}]`;
-  return JSON.stringify(value) ?? String(value);
+  return JSON.stringify(value);
 }
 
 /** `in 4m` for a time still ahead, `2m ago` once it has passed. */

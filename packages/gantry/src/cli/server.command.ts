@@ -5,7 +5,7 @@ import { printJson, printTable } from './output.js';
 
 export function serverCommand(): Command {
   return new Command('server')
-    .description('start the control plane: HTTP API, relay and consumers (also `npm start`)')
+    .description('start the control plane: HTTP API, relay and consumers (also `npm run server`)')
     .addOption(new Option('--host <address>', 'listen address (overrides GANTRY_HOST)'))
     .addOption(new Option('--port <port>', 'listen port (overrides GANTRY_PORT)'))
     .addHelpText(

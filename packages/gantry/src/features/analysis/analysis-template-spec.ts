@@ -255,8 +255,9 @@ export function parseJsonPath(written: string): JsonPath {
 // Providers.
 
 function urlProblem(text: string, options: { placeholders: boolean }): string | undefined {
-  // Placeholders stand for values that are URL-encoded when substituted; any token checks the shape.
-  const candidate = options.placeholders ? text.replace(PLACEHOLDER, 'x') : text;
+  // Placeholders stand for values that are URL-encoded when substituted; a digit
+  // checks the shape wherever one may stand (a host, a port, a path).
+  const candidate = options.placeholders ? text.replace(PLACEHOLDER, '0') : text;
   const notUrl = 'is not a URL; write e.g. http://prometheus:9090';
   if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(candidate)) return notUrl;
   let url: URL;

@@ -325,6 +325,7 @@ export class RolloutRunner {
           signal: this.abort.signal,
         });
         const decided = await this.onVerdict(promotion, rollout, verdict, true);
+        if (decided?.type === 'wait') await this.setMessage(promotion, `${stepText}: ${verdict.message}`);
         if (decided) return decided;
         await this.save(rollout, {
           stepIndex: rollout.stepIndex + 1,

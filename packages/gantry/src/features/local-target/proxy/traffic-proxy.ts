@@ -40,6 +40,23 @@ export type { Backend, Endpoint, RoutingTable, Stickiness, TrafficRole } from '.
 // other replicas, and the request is tried once on another replica. Requests
 // are never re-sent after their body started to flow, except a bodyless
 // request whose pooled keep-alive connection turned out to be closed.
+//
+// What clients and services see:
+//   X-Gantry-Canary: always|never  (request) forces the canary or the stable
+//                                  side, when the table has it: for trying a
+//                                  canary before it gets any weight.
+//   X-Gantry-Version: <version>    (response) the version that answered,
+//                                  also on the proxy's own 502/503 when a
+//                                  version had been chosen.
+//   Set-Cookie: <cookie>=canary|stable; Path=/; HttpOnly; SameSite=Lax
+//                                  (response) when stickiness.cookie is set and
+//                                  the side was drawn at random.
+//   X-Forwarded-For (appended), X-Forwarded-Proto/Host/Port (set)
+//                                  (request, to the service).
+//   502/503 bodies are one line of text saying why, e.g.
+//   `502 Bad Gateway: no replica of checkout 2026.11.3 accepted the connection`.
+// Latencies recorded in TrafficMetrics run from the request's arrival to the
+// end of its response; a client that leaves before any response counts as 499.
 
 export interface TrafficProxyOptions {
   service: string;
@@ -127,10 +144,11 @@ export class TrafficProxy {
   private readonly trustForwarded: boolean;
   private readonly random: () => number;
   private readonly server: http.Server;
-  // Keep-alive to the replicas; the agent closes a pooled connection after 4 s
-  // idle (or the replica's Keep-Alive hint if shorter), before Node's default
-  // 5 s server timeout can close it under a request.
-  private readonly agent = new http.Agent({ keepAlive: true, timeout: 4_000, noDelay: true });
+  // Keep-alive to the replicas. No idle `timeout` on the agent: it makes Node
+  // re-arm a timer on every read and write of every pooled socket, a cost that
+  // showed in bench:proxy. A replica
+  // closing an idle connection just as it is reused is handled by dispatch().
+  private readonly agent = new http.Agent({ keepAlive: true, noDelay: true });
   private table: Readonly<RoutingTable> = EMPTY_TABLE;
   private readonly inFlightByVersion = new Map<string, number>();
   private inFlightTotal = 0;
