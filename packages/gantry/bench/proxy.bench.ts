@@ -16,6 +16,7 @@ import { Registry } from 'prom-client';
 import { TrafficMetrics } from '../src/features/local-target/proxy/traffic-metrics.js';
 import { TrafficProxy } from '../src/features/local-target/proxy/traffic-proxy.js';
 import { errorMessage } from '../src/shared/errors.js';
+import { measureRollbackLatency, type RollbackSample } from './support/rollback-latency.js';
 import { describeMachine, loadAverage, machineBusy, sampleMachineCpu } from './support/machine.js';
 import { formatCount, formatMs, formatPercent, percentile, progress, renderTable } from './support/report.js';
 
@@ -50,10 +51,17 @@ Options:
   --rounds N        rounds per scenario, each measuring every path once (default: 3)
   --warmup-ms MS    traffic before each round that is not counted (default: 500)
   --body-bytes N    response body size of the backend (default: 256)
+  --rollbacks N     automatic canary rollbacks to time, through the built
+                    gantry server (default: 5; 0 skips them)
   -h, --help        this text
 
-Rollback latency (how fast traffic is back on the previous version) is not
-measured here yet; see the ROLLBACK LATENCY marker in the source.
+Rollback latency: the built \`gantry server\` (npm run build first; the npm
+script does) runs a local stage of examples/hello-service with a canary at
+50% and an error-rate analysis every 250 ms; releases whose requests fail half
+the time are rolled back by it. Measured from the failing measurement's
+finishedAt to the last request the proxy still sent to the canary, with
+steady traffic from 4 connections (target < 1 s; Flagger needs its interval
+times its threshold, a minute or more by default).
 `;
 
 interface Settings {
@@ -62,6 +70,7 @@ interface Settings {
   rounds: number;
   warmupMs: number;
   bodyBytes: number;
+  rollbacks: number;
 }
 
 // ---- messages between this process and its children ----------------------
@@ -215,6 +224,7 @@ function parseSettings(): Settings | undefined {
       rounds: { type: 'string' },
       'warmup-ms': { type: 'string' },
       'body-bytes': { type: 'string' },
+      rollbacks: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -230,6 +240,7 @@ function parseSettings(): Settings | undefined {
     rounds: positiveInteger('--rounds', values.rounds ?? '3'),
     warmupMs: positiveInteger('--warmup-ms', values['warmup-ms'] ?? '500'),
     bodyBytes: positiveInteger('--body-bytes', values['body-bytes'] ?? '256'),
+    rollbacks: values.rollbacks === '0' ? 0 : positiveInteger('--rollbacks', values.rollbacks ?? '5'),
   };
 }
 
@@ -389,6 +400,7 @@ function summarise(rounds: readonly Round[]): Summary {
 function printReport(
   settings: Settings,
   rounds: readonly Round[],
+  rollbacks: readonly RollbackSample[],
   loadBefore: string,
   loadAfter: string,
 ): void {
@@ -493,7 +505,19 @@ function printReport(
     `  against the bare node:http proxy: ${formatPercent(proxyRate / bareRate)} of its throughput ` +
       `(${formatCount(bareRate)} requests/s), ${formatMs(overBare50)} ms added at p50 (one connection)`,
   );
-  out.push('  rollback latency: not measured by this benchmark yet');
+  if (rollbacks.length > 0) {
+    const latencies = sorted(rollbacks.map((sample) => sample.latencyMs));
+    const worst = latencies.at(-1)!;
+    out.push(
+      `  rollback latency < 1000 ms (failing measurement → last request to the canary): p50 ${formatMs(percentile(latencies, 50))} ms, ` +
+        `max ${formatMs(worst)} ms over ${rollbacks.length} rollbacks — ${verdict(worst < 1000)}`,
+    );
+    out.push(
+      `    each: ${rollbacks.map((sample) => `${formatMs(sample.latencyMs)} ms (probe gap ${formatMs(sample.probeGapMs)} ms, ${sample.canaryRequests} canary requests)`).join('; ')}`,
+    );
+  } else {
+    out.push('  rollback latency: skipped (--rollbacks 0)');
+  }
   out.push('');
   process.stdout.write(out.join('\n'));
 }
@@ -544,17 +568,17 @@ async function main(): Promise<number> {
           rounds.push(await runRound(harness, scenario, path, index, connections, settings));
       }
     }
-
-    // ROLLBACK LATENCY: not measured yet. A scenario added here would start a
-    // second backend as the canary, put load on the proxy, call route() back
-    // to stable-only and time until no response carries the canary's version
-    // (X-Gantry-Version), reporting it beside the two scenarios above.
   } finally {
     await proxy.close({ timeoutMs: 2_000 });
     await bare?.close();
     for (const child of children) child.kill();
   }
-  printReport(settings, rounds, loadBefore, loadAverage());
+  let rollbacks: RollbackSample[] = [];
+  if (settings.rollbacks > 0) {
+    progress('timing automatic canary rollbacks through the built gantry server');
+    rollbacks = await measureRollbackLatency(settings.rollbacks);
+  }
+  printReport(settings, rounds, rollbacks, loadBefore, loadAverage());
   return rounds.some((round) => round.result.errors > 0) ? 1 : 0;
 }
 

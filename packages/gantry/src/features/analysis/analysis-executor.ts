@@ -1,10 +1,7 @@
 import type { DatabaseHandle } from '../../platform/database/database.js';
 import { errorMessage } from '../../shared/errors.js';
 import { uuidv7 } from '../../shared/uuidv7.js';
-import type { ServiceSpec } from '../pipelines/pipeline-spec.js';
-import type { Promotion } from '../promotions/promotions.repository.js';
-import type { AnalysisStep } from '../rollouts/rollout-plan.js';
-import type { AnalysisStepper, AnalysisVerdict } from '../rollouts/rollout-runner.js';
+import type { AnalysisStepInput, AnalysisStepper, AnalysisVerdict } from '../rollouts/rollout-runner.js';
 import {
   errorMeasurement,
   explainRun,
@@ -43,14 +40,7 @@ export class AnalysisExecutor implements AnalysisStepper {
     private readonly provider: MetricProvider,
   ) {}
 
-  async step(input: {
-    promotion: Promotion;
-    spec: ServiceSpec;
-    analysis: AnalysisStep;
-    versions: { stable?: string; canary: string };
-    now: Date;
-    signal: AbortSignal;
-  }): Promise<AnalysisVerdict> {
+  async step(input: AnalysisStepInput): Promise<AnalysisVerdict> {
     const { db } = this.database;
     const { promotion, analysis, versions } = input;
     let run = await findRunByLabel(db, promotion.id, analysis.label);
@@ -121,10 +111,7 @@ export class AnalysisExecutor implements AnalysisStepper {
   }
 
   /** The metrics and arguments of a new run, from the templates of the promotion's pipeline revision. */
-  private startRun(input: {
-    spec: ServiceSpec;
-    analysis: AnalysisStep;
-  }): { metrics: MetricSpec[]; args: Record<string, string> } | { error: string } {
+  private startRun(input: Pick<AnalysisStepInput, 'spec' | 'analysis'>): { metrics: MetricSpec[]; args: Record<string, string> } | { error: string } {
     const metrics: MetricSpec[] = [];
     const args: Record<string, string> = {};
     const supplied = Object.entries(input.analysis.args).map(([name, value]) => ({ name, value }));

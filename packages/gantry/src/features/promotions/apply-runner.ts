@@ -3,6 +3,7 @@ import type { Logger } from '../../platform/logging/logger.js';
 import { backoffDelay } from '../../shared/backoff.js';
 import { errorMessage } from '../../shared/errors.js';
 import { redactText } from '../../shared/redact.js';
+import { PromotionRuns } from './promotion-runs.js';
 import { findRevision } from '../pipelines/pipelines.repository.js';
 import { stagePolicyOf } from '../pipelines/stage-policy.js';
 import { findReleaseById } from '../releases/releases.repository.js';
@@ -45,35 +46,34 @@ const SYSTEM_ACTOR = 'system:apply';
  */
 export class ApplyRunner {
   private readonly drivers = new Map<string, TargetDriver>();
-  private readonly running = new Map<string, Promise<void>>();
+  private readonly runs: PromotionRuns;
   private readonly leaseMs: number;
-  private readonly sweepIntervalMs: number;
   private readonly maxAttempts: number;
-  private sweepTimer: NodeJS.Timeout | undefined;
-  private stopping = false;
   private readonly abort = new AbortController();
 
   constructor(private readonly options: ApplyRunnerOptions) {
     for (const driver of options.drivers) this.drivers.set(driver.type, driver);
     this.leaseMs = options.leaseMs ?? 60_000;
-    this.sweepIntervalMs = options.sweepIntervalMs ?? 2_000;
     this.maxAttempts = options.maxAttempts ?? 5;
+    this.runs = new PromotionRuns({
+      run: (id) => this.run(id),
+      unclaimed: () => unclaimedApplying(options.database.db, 50),
+      logger: options.logger,
+      what: 'applying a promotion',
+      sweepIntervalMs: options.sweepIntervalMs ?? 2_000,
+    });
   }
 
   async start(): Promise<void> {
     // PGlite is one process (the data directory is locked), so any lease in it
     // belongs to a process that is gone.
     if (this.options.database.kind === 'pglite') await releaseAllApplyLeases(this.options.database.db);
-    this.sweepTimer = setInterval(() => this.sweep(), this.sweepIntervalMs);
-    this.sweepTimer.unref();
-    this.sweep();
+    this.runs.start();
   }
 
   /** Finishes applies in flight (bounded by the caller's shutdown timeout). */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
-    await Promise.allSettled([...this.running.values()]);
+  stop(): Promise<void> {
+    return this.runs.stop();
   }
 
   /** Stops waiting on targets at once (shutdown timeout reached); leases run out and another process resumes. */
@@ -82,33 +82,12 @@ export class ApplyRunner {
   }
 
   kick(promotionId: string): void {
-    if (this.stopping || this.running.has(promotionId)) return;
-    const run = this.run(promotionId)
-      .catch((error: unknown) => {
-        this.options.logger.error(
-          { promotionId, error: redactText(errorMessage(error)) },
-          'applying a promotion failed unexpectedly; it is retried when its lease runs out',
-        );
-      })
-      .finally(() => this.running.delete(promotionId));
-    this.running.set(promotionId, run);
+    this.runs.kick(promotionId);
   }
 
   /** Waits for every apply started so far (tests and benchmarks). */
-  async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
-  }
-
-  private sweep(): void {
-    if (this.stopping) return;
-    unclaimedApplying(this.options.database.db, 50)
-      .then((ids) => ids.forEach((id) => this.kick(id)))
-      .catch((error: unknown) => {
-        this.options.logger.warn(
-          { error: redactText(errorMessage(error)) },
-          'could not look for promotions to apply',
-        );
-      });
+  idle(): Promise<void> {
+    return this.runs.idle();
   }
 
   private async run(promotionId: string): Promise<void> {

@@ -2,9 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../testing/free-port.js';
+import { helloServiceTarget } from '../../testing/hello-service.js';
 import { databaseKinds } from '../../testing/test-backends.js';
 import { startTestServer, type TestServer } from '../../testing/test-server.js';
 import { waitFor } from '../../testing/wait-for.js';
@@ -16,8 +17,6 @@ import type { ReleaseDto } from '../releases/releases.dto.js';
 // the built-in analysis reads what the proxy measured. Each release's
 // behaviour (error rate, a crash) comes from a file named after its commit,
 // the way a local stage would run the build of that commit.
-
-const HELLO_SERVICE = resolve(import.meta.dirname, '../../../../../examples/hello-service/server.mjs');
 
 const ERROR_RATE_TEMPLATE = `apiVersion: gantry.dev/v1alpha1
 kind: AnalysisTemplate
@@ -57,99 +56,77 @@ spec:
         builtin: { metric: errorRate, window: 2s }
 `;
 
-function pipeline(behaviourDir: string, ports: Ports): string {
-  const local = (port: number) => `
-      target:
-        type: local
-        command: ${process.execPath}
-        args: [${JSON.stringify(HELLO_SERVICE)}]
-        env: { VERSION: "{{release.version}}", BEHAVIOUR_FILE: ${JSON.stringify(join(behaviourDir, '{{release.commit}}.json'))} }
-        replicas: 2
-        port: ${port}
-        healthCheck: { path: /healthz, interval: 200ms, timeout: 1s }
-        drainTimeout: 5s`;
-  return `${ERROR_RATE_TEMPLATE}---
-${STRICT_TEMPLATE}---
-apiVersion: gantry.dev/v1alpha1
+/** A Service document with one auto-promoted local stage, prod. */
+function localService(name: string, port: number, behaviourDir: string, strategy = ''): string {
+  return `apiVersion: gantry.dev/v1alpha1
 kind: Service
-metadata: { name: shop }
+metadata: { name: ${name} }
 spec:
   team: web
-  image: ghcr.io/acme/shop
-  source: { repo: https://github.com/acme/shop }
+  image: ghcr.io/acme/${name}
+  source: { repo: https://github.com/acme/${name} }
   stages:
     - name: prod
-      promotion: auto${local(ports.canary)}
-      strategy:
+      promotion: auto
+      target: ${helloServiceTarget({ port, behaviourDir })}
+${strategy}`;
+}
+
+function pipeline(behaviourDir: string, ports: Ports): string {
+  return [
+    ERROR_RATE_TEMPLATE,
+    STRICT_TEMPLATE,
+    localService(
+      'shop',
+      ports.canary,
+      behaviourDir,
+      `      strategy:
         type: canary
         steps:
           - setWeight: 25
           - pause: { duration: 500ms }
           - analysis: { templates: [{ templateName: error-rate }] }
           - setWeight: 60
----
-apiVersion: gantry.dev/v1alpha1
-kind: Service
-metadata: { name: cart }
-spec:
-  team: web
-  image: ghcr.io/acme/cart
-  source: { repo: https://github.com/acme/cart }
-  stages:
-    - name: prod
-      promotion: auto${local(ports.blueGreen)}
-      strategy:
+`,
+    ),
+    localService(
+      'cart',
+      ports.blueGreen,
+      behaviourDir,
+      `      strategy:
         type: blueGreen
         previewPort: ${ports.preview}
         postPromotionAnalysis: { templates: [{ templateName: error-rate }] }
         scaleDownDelay: 1s
----
-apiVersion: gantry.dev/v1alpha1
-kind: Service
-metadata: { name: crashy }
-spec:
-  team: web
-  image: ghcr.io/acme/crashy
-  source: { repo: https://github.com/acme/crashy }
-  stages:
-    - name: prod
-      promotion: auto${local(ports.crash)}
----
-apiVersion: gantry.dev/v1alpha1
-kind: Service
-metadata: { name: inventory }
-spec:
-  team: web
-  image: ghcr.io/acme/inventory
-  source: { repo: https://github.com/acme/inventory }
-  stages:
-    - name: prod
-      promotion: auto${local(ports.inconclusive)}
-      strategy:
+`,
+    ),
+    localService('crashy', ports.crash, behaviourDir),
+    localService(
+      'inventory',
+      ports.inconclusive,
+      behaviourDir,
+      `      strategy:
         type: canary
         steps:
           - setWeight: 50
           - analysis: { templates: [{ templateName: strict-error-rate }] }
           - setWeight: 80
----
-apiVersion: gantry.dev/v1alpha1
-kind: Service
-metadata: { name: search }
-spec:
-  team: web
-  image: ghcr.io/acme/search
-  source: { repo: https://github.com/acme/search }
-  stages:
-    - name: prod
-      promotion: auto${local(ports.manual)}
-      strategy:
+`,
+    ),
+    localService(
+      'search',
+      ports.manual,
+      behaviourDir,
+      `      strategy:
         type: canary
         stickiness: { header: X-User }
         steps:
           - setWeight: 30
           - pause: {}
           - setWeight: 60
-`;
+`,
+    ),
+  ].join('---\n');
 }
 
 /** Sends requests to a port until stopped; counts answers by version and status. */

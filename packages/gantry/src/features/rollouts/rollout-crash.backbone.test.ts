@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../testing/free-port.js';
+import { helloServiceTarget } from '../../testing/hello-service.js';
 import { databaseKinds } from '../../testing/test-backends.js';
 import { createTestDatabase, type TestDatabase } from '../../testing/test-database.js';
 import { waitFor } from '../../testing/wait-for.js';
@@ -21,7 +22,6 @@ import type { ReleaseDto } from '../releases/releases.dto.js';
 
 const ROOT = resolve(import.meta.dirname, '../../../../..');
 const SERVER = join(ROOT, 'packages/gantry/dist/main.js');
-const HELLO_SERVICE = join(ROOT, 'examples/hello-service/server.mjs');
 
 function pipeline(port: number, behaviourDir: string): string {
   return `apiVersion: gantry.dev/v1alpha1
@@ -34,15 +34,7 @@ spec:
   stages:
     - name: prod
       promotion: auto
-      target:
-        type: local
-        command: ${process.execPath}
-        args: [${JSON.stringify(HELLO_SERVICE)}]
-        env: { VERSION: "{{release.version}}", BEHAVIOUR_FILE: ${JSON.stringify(join(behaviourDir, '{{release.commit}}.json'))} }
-        replicas: 2
-        port: ${port}
-        healthCheck: { path: /healthz, interval: 200ms }
-        drainTimeout: 5s
+      target: ${helloServiceTarget({ port, behaviourDir })}
       strategy:
         type: canary
         steps:

@@ -1,7 +1,6 @@
 import type { DatabaseHandle, Tx } from '../../platform/database/database.js';
 import type { Logger } from '../../platform/logging/logger.js';
-import { errorMessage, StaleVersionError } from '../../shared/errors.js';
-import { redactText } from '../../shared/redact.js';
+import { StaleVersionError } from '../../shared/errors.js';
 import { sleep } from '../../shared/sleep.js';
 import type { EventAppender } from '../events/event-appender.js';
 import {
@@ -21,6 +20,7 @@ import {
   updatePromotion,
   type Promotion,
 } from '../promotions/promotions.repository.js';
+import { PromotionRuns } from '../promotions/promotion-runs.js';
 import { RolloutEvents } from './rollout-events.js';
 import {
   compileRolloutPlan,
@@ -38,16 +38,19 @@ export interface AnalysisVerdict {
   nextDueAt?: Date;
 }
 
+export interface AnalysisStepInput {
+  promotion: Promotion;
+  /** The promotion's pipeline revision: its analysis templates. */
+  spec: ServiceSpec;
+  analysis: AnalysisStep;
+  versions: { stable?: string; canary: string };
+  now: Date;
+  signal: AbortSignal;
+}
+
 /** Takes the measurements of one analysis that are due, records them, and judges. */
 export interface AnalysisStepper {
-  step(input: {
-    promotion: Promotion;
-    spec: ServiceSpec;
-    analysis: AnalysisStep;
-    versions: { stable?: string; canary: string };
-    now: Date;
-    signal: AbortSignal;
-  }): Promise<AnalysisVerdict>;
+  step(input: AnalysisStepInput): Promise<AnalysisVerdict>;
 }
 
 export interface RolloutRunnerOptions {
@@ -78,61 +81,40 @@ const SYSTEM_ACTOR = 'system:rollout';
  * inconclusive analysis) releases the lease.
  */
 export class RolloutRunner {
-  private readonly running = new Map<string, Promise<void>>();
+  private readonly runs: PromotionRuns;
   private readonly leaseMs: number;
-  private sweepTimer: NodeJS.Timeout | undefined;
-  private stopping = false;
   private readonly abort = new AbortController();
   /** Wakes a rollout that waits in-process (resume, promote-full, abort). */
   private readonly wakers = new Map<string, AbortController>();
 
   constructor(private readonly options: RolloutRunnerOptions) {
     this.leaseMs = options.leaseMs ?? 30_000;
+    this.runs = new PromotionRuns({
+      run: (id) => this.run(id),
+      unclaimed: () => unclaimedApplying(options.database.db, 50, 'Verifying'),
+      logger: options.logger,
+      what: 'a rollout step',
+      sweepIntervalMs: options.sweepIntervalMs ?? 2_000,
+    });
   }
 
   start(): void {
-    const interval = this.options.sweepIntervalMs ?? 2_000;
-    this.sweepTimer = setInterval(() => this.sweep(), interval);
-    this.sweepTimer.unref();
-    this.sweep();
+    this.runs.start();
   }
 
   async stop(): Promise<void> {
-    this.stopping = true;
-    if (this.sweepTimer) clearInterval(this.sweepTimer);
     this.abort.abort();
-    await Promise.allSettled([...this.running.values()]);
+    await this.runs.stop();
   }
 
   /** Runs (or wakes) the rollout of a promotion. */
   kick(promotionId: string): void {
     this.wakers.get(promotionId)?.abort();
-    if (this.stopping || this.running.has(promotionId)) return;
-    const run = this.run(promotionId)
-      .catch((error: unknown) => {
-        this.options.logger.error(
-          { promotionId, error: redactText(errorMessage(error)) },
-          'a rollout step failed unexpectedly; it is retried when its lease runs out',
-        );
-      })
-      .finally(() => this.running.delete(promotionId));
-    this.running.set(promotionId, run);
+    this.runs.kick(promotionId);
   }
 
-  async idle(): Promise<void> {
-    while (this.running.size > 0) await Promise.allSettled([...this.running.values()]);
-  }
-
-  private sweep(): void {
-    if (this.stopping) return;
-    unclaimedApplying(this.options.database.db, 50, 'Verifying')
-      .then((ids) => ids.forEach((id) => this.kick(id)))
-      .catch((error: unknown) => {
-        this.options.logger.warn(
-          { error: redactText(errorMessage(error)) },
-          'could not look for rollouts to run',
-        );
-      });
+  idle(): Promise<void> {
+    return this.runs.idle();
   }
 
   private async run(promotionId: string): Promise<void> {

@@ -12,30 +12,11 @@
 // or `not isNaN(result) and result < 0.05` to make the absence explicit.
 
 import { DEFAULT_LATENCY_QUANTILE, type CompiledMetric } from '../analysis-template-spec.js';
+import type { TrafficSelector, TrafficWindowSource } from '../../local-target/proxy/traffic-metrics.js';
 import { MetricProviderError, type MeasureContext, type MetricProvider } from './metric-provider.js';
 
-export interface TrafficSelector {
-  service: string;
-  stage: string;
-  version: string;
-  role: 'stable' | 'canary';
-}
-
-/** Traffic of one selector over a window. */
-export interface TrafficWindow {
-  requests: number;
-  /** Responses with a 5xx status. */
-  errors: number;
-  /** The time the window actually covers, in seconds (shorter when the version is younger). */
-  durationSeconds: number;
-  /** Latency in seconds at quantile q (0..1); undefined without requests. */
-  latencyQuantile(q: number): number | undefined;
-}
-
-/** Where the builtin provider reads traffic; the local target's proxy implements it. */
-export interface TrafficWindowSource {
-  window(selector: TrafficSelector, windowMs: number): TrafficWindow;
-}
+// What it reads is defined by the proxy that counts it (local-target/proxy/traffic-metrics.ts).
+export type { TrafficSelector, TrafficWindow, TrafficWindowSource } from '../../local-target/proxy/traffic-metrics.js';
 
 export class BuiltinProvider implements MetricProvider {
   constructor(private readonly source: TrafficWindowSource) {}

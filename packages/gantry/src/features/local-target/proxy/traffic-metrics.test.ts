@@ -1,6 +1,5 @@
 import { Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import type { TrafficWindowSource } from '../../analysis/providers/builtin.provider.js';
 import { LATENCY_RELATIVE_ERROR, latencyBin, latencyQuantile, LATENCY_BINS } from './latency-histogram.js';
 import { TrafficMetrics, type TrafficSelector } from './traffic-metrics.js';
 
@@ -21,9 +20,10 @@ function setup(retentionMs?: number) {
 }
 
 describe('TrafficMetrics windows', () => {
-  it('is the traffic source the builtin analysis provider reads', () => {
-    const source: TrafficWindowSource = setup().metrics;
-    expect(source.window(canary, 1_000).requests).toBe(0);
+  it('reports an empty window for a selector never seen', () => {
+    const window = setup().metrics.window(canary, 1_000);
+    expect(window).toMatchObject({ requests: 0, errors: 0, durationSeconds: 0 });
+    expect(window.latencyQuantile(0.5)).toBeUndefined();
   });
 
   it('counts requests and 5xx per selector within the window', () => {
