@@ -111,7 +111,9 @@ export class AnalysisExecutor implements AnalysisStepper {
   }
 
   /** The metrics and arguments of a new run, from the templates of the promotion's pipeline revision. */
-  private startRun(input: Pick<AnalysisStepInput, 'spec' | 'analysis'>): { metrics: MetricSpec[]; args: Record<string, string> } | { error: string } {
+  private startRun(
+    input: Pick<AnalysisStepInput, 'spec' | 'analysis'>,
+  ): { metrics: MetricSpec[]; args: Record<string, string> } | { error: string } {
     const metrics: MetricSpec[] = [];
     const args: Record<string, string> = {};
     const supplied = Object.entries(input.analysis.args).map(([name, value]) => ({ name, value }));

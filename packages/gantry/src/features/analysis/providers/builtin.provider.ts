@@ -16,7 +16,11 @@ import type { TrafficSelector, TrafficWindowSource } from '../../local-target/pr
 import { MetricProviderError, type MeasureContext, type MetricProvider } from './metric-provider.js';
 
 // What it reads is defined by the proxy that counts it (local-target/proxy/traffic-metrics.ts).
-export type { TrafficSelector, TrafficWindow, TrafficWindowSource } from '../../local-target/proxy/traffic-metrics.js';
+export type {
+  TrafficSelector,
+  TrafficWindow,
+  TrafficWindowSource,
+} from '../../local-target/proxy/traffic-metrics.js';
 
 export class BuiltinProvider implements MetricProvider {
   constructor(private readonly source: TrafficWindowSource) {}
