@@ -59,8 +59,9 @@ Rollback latency: the built \`gantry server\` (npm run build first; the npm
 script does) runs a local stage of examples/hello-service with a canary at
 50% and an error-rate analysis every 250 ms; releases whose requests fail half
 the time are rolled back by it. Measured from the failing measurement's
-finishedAt to the last request the proxy still sent to the canary, with
-steady traffic from 4 connections (target < 1 s; Flagger needs its interval
+finishedAt to the first request that, like every later one, went to the
+stable version (an upper bound, read with the probe's spacing), with steady
+traffic from 4 connections (target < 1 s; Flagger needs its interval
 times its threshold, a minute or more by default).
 `;
 
@@ -509,7 +510,7 @@ function printReport(
     const latencies = sorted(rollbacks.map((sample) => sample.latencyMs));
     const worst = latencies.at(-1)!;
     out.push(
-      `  rollback latency < 1000 ms (failing measurement → last request to the canary): p50 ${formatMs(percentile(latencies, 50))} ms, ` +
+      `  rollback latency < 1000 ms (failing measurement → every request on stable, an upper bound): p50 ${formatMs(percentile(latencies, 50))} ms, ` +
         `max ${formatMs(worst)} ms over ${rollbacks.length} rollbacks — ${verdict(worst < 1000)}`,
     );
     out.push(

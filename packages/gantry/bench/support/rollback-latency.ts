@@ -18,7 +18,12 @@ import { progress } from './report.js';
 // are this machine's wall clock.
 
 export interface RollbackSample {
-  /** Failing measurement → last request routed to the canary, ms (0 when none came after it). */
+  /**
+   * An upper bound of the time from the failing measurement to 100% stable
+   * traffic, ms: to the first request sent after it, and after the last
+   * request that still went to the canary, which went to stable. The probe's
+   * own spacing (probeGapMs) limits how small it can read.
+   */
   latencyMs: number;
   /** The largest gap between two requests sent around that moment: the resolution of the figure. */
   probeGapMs: number;
@@ -146,13 +151,18 @@ export async function measureRollbackLatency(count: number): Promise<RollbackSam
       const failedAt = Date.parse(failed.finishedAt);
       const onCanary = probe.answers.filter((answer) => answer.version === faulty.version);
       const lastOnCanary = Math.max(...onCanary.map((answer) => answer.sentAt));
+      const allStableFrom = Math.min(
+        ...probe.answers
+          .filter((answer) => answer.sentAt > Math.max(failedAt, lastOnCanary))
+          .map((answer) => answer.sentAt),
+      );
       const around = probe.answers
         .map((answer) => answer.sentAt)
         .filter((at) => at >= failedAt - 200 && at <= failedAt + 1_000)
         .sort((a, b) => a - b);
       const probeGapMs = around.slice(1).reduce((gap, at, i) => Math.max(gap, at - around[i]!), 0);
       samples.push({
-        latencyMs: Math.max(0, lastOnCanary - failedAt),
+        latencyMs: allStableFrom - failedAt,
         probeGapMs,
         canaryRequests: onCanary.length,
       });
