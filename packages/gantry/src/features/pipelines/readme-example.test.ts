@@ -19,4 +19,13 @@ describe('the README gantry.yaml example', () => {
       'prod:manual',
     ]);
   });
+
+  it('parses the progressive-delivery example, template and all', () => {
+    const section = /^## Progressive delivery on this machine\s*$([\s\S]*?)(?=^## )/m.exec(README)?.[1];
+    const yaml = section && /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(yaml, 'README.md has a yaml block under "## Progressive delivery on this machine"').toBeTruthy();
+    const [service] = parsePipelineFile(yaml!, 'README.md');
+    expect(service?.stages[0]?.strategy.type).toBe('canary');
+    expect(Object.keys(service?.analysisTemplates ?? {})).toEqual(['error-rate']);
+  });
 });
