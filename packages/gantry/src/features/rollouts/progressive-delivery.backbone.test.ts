@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -41,6 +41,10 @@ interface Ports {
   crash: number;
   inconclusive: number;
   manual: number;
+  background: number;
+  handOver: number;
+  handOverPreview: number;
+  taken: number;
 }
 
 const STRICT_TEMPLATE = `apiVersion: gantry.dev/v1alpha1
@@ -101,6 +105,29 @@ function pipeline(behaviourDir: string, ports: Ports): string {
 `,
     ),
     localService('crashy', ports.crash, behaviourDir),
+    localService(
+      'billing',
+      ports.background,
+      behaviourDir,
+      `      strategy:
+        type: canary
+        backgroundAnalysis: { templates: [{ templateName: error-rate }] }
+        steps:
+          - setWeight: 40
+          - pause: { duration: 20s }
+`,
+    ),
+    localService(
+      'catalog',
+      ports.handOver,
+      behaviourDir,
+      `      strategy:
+        type: blueGreen
+        previewPort: ${ports.handOverPreview}
+        autoPromote: false
+`,
+    ),
+    localService('occupied', ports.taken, behaviourDir),
     localService(
       'inventory',
       ports.inconclusive,
@@ -197,6 +224,10 @@ describe.each(databaseKinds())('progressive delivery into local stages on %s', (
       crash: await freePort(),
       inconclusive: await freePort(),
       manual: await freePort(),
+      background: await freePort(),
+      handOver: await freePort(),
+      handOverPreview: await freePort(),
+      taken: await freePort(),
     };
     gantry = await startTestServer({ database });
     const applied = await gantry.api('PUT', '/api/v1/pipelines', {
@@ -410,5 +441,58 @@ describe.each(databaseKinds())('progressive delivery into local stages on %s', (
     expect(done.phase, done.message ?? '').toBe('Succeeded');
     for (let index = 0; index < 20; index++)
       expect(await versionServed(ports.manual)).toContain(next.version);
+  });
+
+  it('rolls back from a background analysis in the middle of a long pause', async () => {
+    await promotionOf('billing', (await release('billing')).version);
+    const traffic = new Traffic(ports.background);
+    const faulty = await release('billing', { errorRate: 0.5 });
+    const promotion = await promotionOf('billing', faulty.version);
+    await traffic.stop();
+    expect(promotion.phase, promotion.message ?? '').toBe('RolledBack');
+    expect(promotion.message).toContain('background analysis');
+    // It did not wait for the 20 s pause to end: the rollout was still on its pause step.
+    expect(promotion.rollout!.step).toBe(2);
+  });
+
+  it('holds a blue-green switch until someone promotes, with the new version on the preview port meanwhile', async () => {
+    const blue = await release('catalog');
+    expect((await promotionOf('catalog', blue.version)).phase).toBe('Succeeded');
+    const green = await release('catalog');
+    const waiting = await paused((await startedPromotion('catalog', green.version)).id);
+    expect(await versionServed(ports.handOverPreview)).toContain(green.version);
+    expect(await versionServed(ports.handOver)).toContain(blue.version);
+    expect((await control(waiting.id, 'resume', 'checked the preview')).status).toBe(200);
+    const done = await finished(waiting.id);
+    expect(done.phase, done.message ?? '').toBe('Succeeded');
+    expect(await versionServed(ports.handOver)).toContain(green.version);
+    // The preview port closes with the switch.
+    await expect(get(ports.handOverPreview, '/version')).rejects.toThrow();
+  });
+
+  it("shows the replicas' logs of a stage", async () => {
+    const { status, body } = await gantry.api<{
+      version: string;
+      replicas: { replica: number; lines: string[] }[];
+    }>('GET', '/api/v1/services/catalog/stages/prod/logs?lines=5');
+    expect(status).toBe(200);
+    expect(body.replicas.map((replica) => replica.replica)).toEqual([0, 1]);
+    expect(body.replicas[0]!.lines.join('\n')).toContain(`${body.version} listening on`);
+    const missing = await gantry.api('GET', '/api/v1/services/catalog/stages/prod/logs?version=1999.01.1');
+    expect(missing.status).toBe(404);
+  });
+
+  it('fails a promotion into a stage whose port another process holds, saying so', async () => {
+    const holder = createServer(() => undefined);
+    await new Promise<void>((listening) => holder.listen(ports.taken, '127.0.0.1', listening));
+    try {
+      const blocked = await release('occupied');
+      const promotion = await promotionOf('occupied', blocked.version);
+      expect(promotion.phase).toBe('Failed');
+      expect(promotion.message).toContain(`port ${ports.taken}`);
+      expect(promotion.message).toContain('in use');
+    } finally {
+      await new Promise((closed) => holder.close(closed));
+    }
   });
 });

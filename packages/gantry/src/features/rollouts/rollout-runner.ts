@@ -228,6 +228,8 @@ export class RolloutRunner {
       stable: stages.versions(promotion.service, promotion.stage).stable,
       canary: promotion.releaseVersion,
     };
+    // The background analysis measures alongside every step; its next measurement bounds any wait.
+    let backgroundDue: Date | undefined;
     if (plan.background) {
       const verdict = await this.options.analysis.step({
         promotion,
@@ -239,7 +241,12 @@ export class RolloutRunner {
       });
       const decided = await this.onVerdict(promotion, rollout, verdict, false);
       if (decided) return decided;
+      if (verdict.phase === 'Running') backgroundDue = verdict.nextDueAt;
     }
+    const wait = (until: Date) => ({
+      type: 'wait' as const,
+      until: backgroundDue && backgroundDue < until ? backgroundDue : until,
+    });
 
     if (rollout.stepIndex >= plan.steps.length) {
       await this.promote(
@@ -264,14 +271,17 @@ export class RolloutRunner {
       case 'scaleDownDelay': {
         const durationMs = step.durationMs;
         if (durationMs === undefined) {
-          await this.save(rollout, {
-            status: 'Paused',
-            pauseReason: step.kind === 'pause' ? (step.reason ?? 'paused') : 'paused',
-            message: `${stepText}: waiting for someone to resume`,
-          });
           await this.waitForPerson(
             promotion,
             `paused at ${stepText}; resume with gantry promotion resume ${promotion.id}`,
+            {
+              rollout,
+              set: {
+                status: 'Paused',
+                pauseReason: step.kind === 'pause' ? (step.reason ?? 'paused') : 'paused',
+                message: `${stepText}: waiting for someone to resume`,
+              },
+            },
           );
           return { type: 'done' };
         }
@@ -286,10 +296,9 @@ export class RolloutRunner {
             await this.scheduleDue(tx, promotion, until);
           });
           await this.setMessage(promotion, `${stepText} (until ${until.toISOString()})`);
-          return { type: 'wait', until };
+          return wait(until);
         }
-        if (rollout.pausedUntil.getTime() > now.getTime())
-          return { type: 'wait', until: rollout.pausedUntil };
+        if (rollout.pausedUntil.getTime() > now.getTime()) return wait(rollout.pausedUntil);
         await this.save(rollout, {
           stepIndex: rollout.stepIndex + 1,
           pausedUntil: null,
@@ -307,7 +316,10 @@ export class RolloutRunner {
           signal: this.abort.signal,
         });
         const decided = await this.onVerdict(promotion, rollout, verdict, true);
-        if (decided?.type === 'wait') await this.setMessage(promotion, `${stepText}: ${verdict.message}`);
+        if (decided?.type === 'wait') {
+          await this.setMessage(promotion, `${stepText}: ${verdict.message}`);
+          return wait(decided.until);
+        }
         if (decided) return decided;
         await this.save(rollout, {
           stepIndex: rollout.stepIndex + 1,
@@ -343,14 +355,13 @@ export class RolloutRunner {
         );
         return { type: 'done' };
       case 'Inconclusive': {
-        await this.save(rollout, {
-          status: 'Paused',
-          pauseReason: 'inconclusive analysis',
-          message: verdict.message,
-        });
         await this.waitForPerson(
           promotion,
           `paused: the analysis was inconclusive (${verdict.message}); resume with gantry promotion resume ${promotion.id} or abort`,
+          {
+            rollout,
+            set: { status: 'Paused', pauseReason: 'inconclusive analysis', message: verdict.message },
+          },
         );
         return { type: 'done' };
       }
@@ -464,13 +475,21 @@ export class RolloutRunner {
    * (it holds until the year 9999); resume, promote-full and abort free it
    * and kick a runner.
    */
-  private async waitForPerson(promotion: Promotion, message: string): Promise<void> {
-    const current = await findPromotion(this.options.database.db, promotion.id);
-    if (!current || current.phase !== 'Verifying') return;
-    await updatePromotion(this.options.database.db, current, {
-      message,
-      applyOwner: null,
-      applyLeaseUntil: WAITING_FOR_A_PERSON,
+  private async waitForPerson(
+    promotion: Promotion,
+    message: string,
+    pause?: { rollout: Rollout; set: Partial<Omit<Rollout, 'id' | 'version'>> },
+  ): Promise<void> {
+    // The rollout's pause and the promotion's explanation change together: nobody reads one without the other.
+    await this.options.database.db.transaction(async (tx) => {
+      if (pause) await this.save(pause.rollout, pause.set, tx);
+      const current = await findPromotion(tx, promotion.id);
+      if (!current || current.phase !== 'Verifying') return;
+      await updatePromotion(tx, current, {
+        message,
+        applyOwner: null,
+        applyLeaseUntil: WAITING_FOR_A_PERSON,
+      });
     });
   }
 
