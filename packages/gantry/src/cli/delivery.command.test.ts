@@ -1,4 +1,3 @@
-import { Command } from 'commander';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +8,7 @@ import type { ReleaseDto } from '../features/releases/releases.dto.js';
 import type { CliContext } from './command-support.js';
 import { deliveryCommands } from './delivery-commands.js';
 import { buildProgram } from './program.js';
-import { runCommand } from './run-command.js';
+import { runCli } from '../testing/cli-run.js';
 
 // The delivery commands as a person runs them: parsed by commander, run by
 // runCommand (which sets the exit code), talking to a fake API through fetch.
@@ -58,34 +57,8 @@ interface Run {
   stderr: string;
 }
 
-async function gantry(args: string[], context: CliContext = {}): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  let exited: number | undefined;
-  const capture = (append: (text: string) => void) =>
-    ((chunk: string | Uint8Array) => {
-      if (exited === undefined) append(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
-      return true;
-    }) as typeof process.stdout.write;
-  const spies = [
-    vi.spyOn(process.stdout, 'write').mockImplementation(capture((text) => (stdout += text))),
-    vi.spyOn(process.stderr, 'write').mockImplementation(capture((text) => (stderr += text))),
-    vi.spyOn(process, 'exit').mockImplementation(((code?: number) => {
-      exited = code ?? 0;
-      throw new Error(`process.exit(${code})`);
-    }) as typeof process.exit),
-  ];
-  process.exitCode = undefined;
-  try {
-    const program = new Command('gantry').enablePositionalOptions();
-    for (const command of deliveryCommands({ sleep: () => Promise.resolve(), ...context }))
-      program.addCommand(command);
-    await runCommand(() => program.parseAsync(args, { from: 'user' }));
-    return { code: exited ?? Number(process.exitCode ?? 0), stdout, stderr };
-  } finally {
-    for (const spy of spies) spy.mockRestore();
-    process.exitCode = undefined;
-  }
+function gantry(args: string[], context: CliContext = {}): Promise<Run> {
+  return runCli(deliveryCommands({ sleep: () => Promise.resolve(), ...context }), args);
 }
 
 const ID = '01934f0e-5b7e-7cc3-9d1a-2f5c0e8b1a42';

@@ -1,9 +1,8 @@
-import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LogsDto } from '../features/local-target/logs.dto.js';
 import { configureUsageErrors, type CliContext } from './command-support.js';
 import { formatLogs, logsCommand } from './logs.command.js';
-import { runCommand } from './run-command.js';
+import { runCli } from '../testing/cli-run.js';
 
 // `gantry logs` as a person runs it: parsed by commander, run by runCommand
 // (which sets the exit code), talking to a fake API through fetch.
@@ -48,33 +47,11 @@ interface Run {
 /** Output so far, readable while the command still runs (to see what a follow printed before it ended). */
 let output = '';
 
-async function gantry(args: string[], context: CliContext = {}): Promise<Run> {
-  let stderr = '';
-  let exited: number | undefined;
+function gantry(args: string[], context: CliContext = {}): Promise<Run> {
   output = '';
-  const capture = (append: (text: string) => void) =>
-    ((chunk: string | Uint8Array) => {
-      if (exited === undefined) append(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
-      return true;
-    }) as typeof process.stdout.write;
-  const spies = [
-    vi.spyOn(process.stdout, 'write').mockImplementation(capture((text) => (output += text))),
-    vi.spyOn(process.stderr, 'write').mockImplementation(capture((text) => (stderr += text))),
-    vi.spyOn(process, 'exit').mockImplementation(((code?: number) => {
-      exited = code ?? 0;
-      throw new Error(`process.exit(${code})`);
-    }) as typeof process.exit),
-  ];
-  process.exitCode = undefined;
-  try {
-    const program = new Command('gantry').enablePositionalOptions();
-    program.addCommand(configureUsageErrors(logsCommand(context)));
-    await runCommand(() => program.parseAsync(args, { from: 'user' }));
-    return { code: exited ?? Number(process.exitCode ?? 0), stdout: output, stderr };
-  } finally {
-    for (const spy of spies) spy.mockRestore();
-    process.exitCode = undefined;
-  }
+  return runCli([configureUsageErrors(logsCommand(context))], args, {
+    onStdout: (text) => (output += text),
+  });
 }
 
 function logs(overrides: Partial<LogsDto> = {}): LogsDto {

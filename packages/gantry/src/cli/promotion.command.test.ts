@@ -1,4 +1,3 @@
-import { Command } from 'commander';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { PromotionDto, PromotionPageDto, WhyDto } from '../features/promotions/promotions.dto.js';
 import type { RolloutDto } from '../features/rollouts/rollouts.dto.js';
@@ -13,7 +12,7 @@ import {
   formatWhy,
   promotionCommand,
 } from './promotion.command.js';
-import { runCommand } from './run-command.js';
+import { runCli } from '../testing/cli-run.js';
 
 const NOW = Date.parse('2026-11-20T13:00:00Z');
 const ID = '01934f0e-5b7e-7cc3-9d1a-2f5c0e8b1a42';
@@ -463,35 +462,11 @@ describe('gantry promotion resume, promote-full, abort, retry', () => {
     return { fetch, requests };
   }
 
-  async function gantry(args: string[], context: CliContext) {
-    let stdout = '';
-    let stderr = '';
-    let exited: number | undefined;
-    const capture = (append: (text: string) => void) =>
-      ((chunk: string | Uint8Array) => {
-        if (exited === undefined) append(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
-        return true;
-      }) as typeof process.stdout.write;
-    const spies = [
-      vi.spyOn(process.stdout, 'write').mockImplementation(capture((text) => (stdout += text))),
-      vi.spyOn(process.stderr, 'write').mockImplementation(capture((text) => (stderr += text))),
-      vi.spyOn(process, 'exit').mockImplementation(((code?: number) => {
-        exited = code ?? 0;
-        throw new Error(`process.exit(${code})`);
-      }) as typeof process.exit),
-    ];
-    process.exitCode = undefined;
-    try {
-      const program = new Command('gantry').enablePositionalOptions();
-      program.addCommand(
-        configureUsageErrors(promotionCommand({ sleep: () => Promise.resolve(), ...context })),
-      );
-      await runCommand(() => program.parseAsync(args, { from: 'user' }));
-      return { code: exited ?? Number(process.exitCode ?? 0), stdout, stderr };
-    } finally {
-      for (const spy of spies) spy.mockRestore();
-      process.exitCode = undefined;
-    }
+  function gantry(args: string[], context: CliContext) {
+    return runCli(
+      [configureUsageErrors(promotionCommand({ sleep: () => Promise.resolve(), ...context }))],
+      args,
+    );
   }
 
   beforeEach(() => {
