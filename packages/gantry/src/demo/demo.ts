@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { ApiClient } from '../cli/api-client.js';
 import { loadConfig } from '../config/config.js';
 import type { RunningServer } from '../app/start-server.js';
 import { systemActor } from '../features/access/actor.js';
@@ -71,13 +72,17 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   const approver = (
     await tokens.create(systemActor('demo'), { name: 'demo-approver', role: 'approver', stages: null })
   ).secret;
-  const api = apiClient(server.url);
+  const asCi = new ApiClient({ baseUrl: server.url, token: ci });
+  const asApprover = new ApiClient({ baseUrl: server.url, token: approver });
   say(`Gantry is up at ${server.url} (embedded PGlite in ${config.database.dataDir}, in-process broker)`);
 
   // Declaring pipelines is an admin's job: the token the first start wrote.
-  const admin = readFileSync(server.adminTokenFile!, 'utf8').trim();
+  const asAdmin = new ApiClient({
+    baseUrl: server.url,
+    token: readFileSync(server.adminTokenFile!, 'utf8').trim(),
+  });
   try {
-    await api.call('PUT', '/api/v1/pipelines', admin, {
+    await asAdmin.put('api/v1/pipelines', {
       fileName: 'gantry.yaml',
       content: readFileSync(options.pipelineFile, 'utf8'),
     });
@@ -88,7 +93,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
 
   const traffic = Object.values(STAGE_PORTS).map((port) => new SteadyTraffic(port));
   say(`sending steady traffic to http://127.0.0.1:{${Object.values(STAGE_PORTS).join(',')}}`);
-  const progress = new ProgressPrinter(api, ci, say);
+  const progress = new ProgressPrinter(asCi, say);
   progress.start();
 
   const problems: string[] = [];
@@ -96,7 +101,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   const release = async (behaviour: { errorRate: number }, what: string): Promise<ReleaseDto> => {
     const commit = randomBytes(20).toString('hex');
     writeFileSync(join(builds, `${commit}.json`), JSON.stringify(behaviour));
-    const created = await api.call<ReleaseDto>('POST', '/api/v1/releases', ci, {
+    const created = await asCi.post<ReleaseDto>('api/v1/releases', {
       service: SERVICE,
       image: 'ghcr.io/gantry-demo/hello',
       digest: `sha256:${randomBytes(32).toString('hex')}`,
@@ -107,16 +112,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   };
   const promotionInto = async (stage: string, version: string): Promise<PromotionDto> =>
     waitUntil(deadline, `${version} to finish in ${stage}`, async () => {
-      const page = await api.call<PromotionPageDto>(
-        'GET',
-        `/api/v1/promotions?service=${SERVICE}&stage=${stage}&limit=5`,
-        ci,
-      );
+      const page = await asCi.get<PromotionPageDto>('api/v1/promotions', {
+        service: SERVICE,
+        stage,
+        limit: 5,
+      });
       const promotion = page.items.find((item) => item.version === version);
       return promotion && FINAL.includes(promotion.phase) ? promotion : undefined;
     });
   const toProd = async (version: string): Promise<PromotionDto> => {
-    const requested = await api.call<PromotionDto>('POST', '/api/v1/promotions', ci, {
+    const requested = await asCi.post<PromotionDto>('api/v1/promotions', {
       service: SERVICE,
       version,
       stage: 'prod',
@@ -124,10 +129,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
     });
     say(`demo-ci asked to promote ${version} into prod; prod needs one approval from someone else`);
     await waitUntil(deadline, 'the approval request', async () => {
-      const promotion = await api.call<PromotionDto>('GET', `/api/v1/promotions/${requested.id}`, ci);
+      const promotion = await asCi.get<PromotionDto>(`api/v1/promotions/${requested.id}`);
       return promotion.phase === 'WaitingForApproval' || FINAL.includes(promotion.phase);
     });
-    await api.call('POST', `/api/v1/promotions/${requested.id}/approve`, approver, {
+    await asApprover.post(`api/v1/promotions/${requested.id}/approve`, {
       comment: 'demo: looks good',
     });
     say(`demo-approver approved ${version} for prod`);
@@ -201,37 +206,6 @@ Ctrl-C stops Gantry and its replicas.`);
 async function versionAt(port: number): Promise<string> {
   const answer = await get(port, '/version');
   return (JSON.parse(answer.body) as { version?: string }).version ?? answer.body;
-}
-
-interface Api {
-  call<T = unknown>(method: string, path: string, token: string, body?: unknown): Promise<T>;
-}
-
-function apiClient(baseUrl: string): Api {
-  return {
-    async call<T>(method: string, path: string, token: string, body?: unknown): Promise<T> {
-      const response = await fetch(`${baseUrl}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      if (!response.ok) {
-        const detail = (() => {
-          try {
-            return (JSON.parse(text) as { detail?: string }).detail ?? text;
-          } catch {
-            return text;
-          }
-        })();
-        throw new Error(`${method} ${path} answered ${response.status}: ${detail}`);
-      }
-      return (text ? JSON.parse(text) : undefined) as T;
-    },
-  };
 }
 
 async function waitUntil<T>(
@@ -314,8 +288,7 @@ class ProgressPrinter {
   private running: Promise<void> = Promise.resolve();
 
   constructor(
-    private readonly api: Api,
-    private readonly token: string,
+    private readonly api: ApiClient,
     private readonly say: (line: string) => void,
   ) {}
 
@@ -335,17 +308,9 @@ class ProgressPrinter {
   }
 
   private async poll(): Promise<void> {
-    const page = await this.api.call<PromotionPageDto>(
-      'GET',
-      `/api/v1/promotions?service=${SERVICE}&limit=6`,
-      this.token,
-    );
+    const page = await this.api.get<PromotionPageDto>('api/v1/promotions', { service: SERVICE, limit: 6 });
     for (const listed of [...page.items].reverse()) {
-      const promotion = await this.api.call<PromotionDto>(
-        'GET',
-        `/api/v1/promotions/${listed.id}`,
-        this.token,
-      );
+      const promotion = await this.api.get<PromotionDto>(`api/v1/promotions/${listed.id}`);
       const rollout = promotion.rollout;
       const where =
         rollout && promotion.phase === 'Verifying'

@@ -416,28 +416,26 @@ export class RolloutRunner {
 
   /** Every request back to stable, the candidate stopped, the promotion RolledBack with the reason. */
   private async rollBack(promotion: Promotion, rollout: Rollout, reason: string): Promise<void> {
-    const { database, engine, stages } = this.options;
-    const rollingBack =
-      rollout.status === 'RollingBack'
-        ? rollout
-        : await database.db.transaction(async (tx) => {
-            await recordCandidateWeight(tx, promotion.service, promotion.stage, 0);
-            return this.save(rollout, { status: 'RollingBack', weight: 0, message: reason }, tx);
-          });
-    await stages.removeCandidate(promotion.service, promotion.stage);
-    await database.db.transaction(async (tx) => {
-      await recordCandidateRemoved(tx, promotion.service, promotion.stage);
-      await this.save(rollingBack, { status: 'RolledBack' }, tx);
-      const current = await findPromotion(tx, promotion.id);
-      if (current?.phase !== 'Verifying') return;
-      await engine.transition(
-        tx,
-        current,
-        { type: 'verificationFailed', rolledBack: true },
-        SYSTEM_ACTOR,
-        reason,
-      );
-    });
+    let rollingBack = rollout;
+    await this.withdrawCandidate(
+      promotion,
+      async (tx) => {
+        if (rollout.status === 'RollingBack') return;
+        rollingBack = await this.save(rollout, { status: 'RollingBack', weight: 0, message: reason }, tx);
+      },
+      async (tx) => {
+        await this.save(rollingBack, { status: 'RolledBack' }, tx);
+        const current = await findPromotion(tx, promotion.id);
+        if (current?.phase !== 'Verifying') return;
+        await this.options.engine.transition(
+          tx,
+          current,
+          { type: 'verificationFailed', rolledBack: true },
+          SYSTEM_ACTOR,
+          reason,
+        );
+      },
+    );
     this.options.logger.warn(
       { promotionId: promotion.id, service: promotion.service, stage: promotion.stage, reason },
       'rolled back',
@@ -448,13 +446,38 @@ export class RolloutRunner {
   private async cleanUpAfter(promotion: Promotion): Promise<void> {
     const rollout = await findRollout(this.options.database.db, promotion.id);
     if (!rollout || ['Completed', 'RolledBack', 'Aborted'].includes(rollout.status)) return;
-    await this.options.database.db.transaction((tx) =>
-      recordCandidateWeight(tx, promotion.service, promotion.stage, 0),
+    await this.withdrawCandidate(
+      promotion,
+      () => Promise.resolve(),
+      async (tx) => {
+        await this.save(
+          rollout,
+          { status: 'Aborted', weight: 0, message: `promotion ${promotion.phase}` },
+          tx,
+        );
+      },
     );
-    await this.options.stages.removeCandidate(promotion.service, promotion.stage);
-    await this.options.database.db.transaction(async (tx) => {
+  }
+
+  /**
+   * The weight 0 is stored (with `before`), then every request goes to stable
+   * and the candidate's replicas drain and stop; the stage forgets the
+   * candidate in the same transaction as `after` records the outcome.
+   */
+  private async withdrawCandidate(
+    promotion: Promotion,
+    before: (tx: Tx) => Promise<void>,
+    after: (tx: Tx) => Promise<void>,
+  ): Promise<void> {
+    const { database, stages } = this.options;
+    await database.db.transaction(async (tx) => {
+      await recordCandidateWeight(tx, promotion.service, promotion.stage, 0);
+      await before(tx);
+    });
+    await stages.removeCandidate(promotion.service, promotion.stage);
+    await database.db.transaction(async (tx) => {
       await recordCandidateRemoved(tx, promotion.service, promotion.stage);
-      await this.save(rollout, { status: 'Aborted', weight: 0, message: `promotion ${promotion.phase}` }, tx);
+      await after(tx);
     });
   }
 
