@@ -18,6 +18,7 @@ import { DeliveryModule } from '../features/promotions/delivery.module.js';
 import { releaseOperations } from '../features/releases/releases.openapi.js';
 import { localTargetOperations } from '../features/local-target/local-target.openapi.js';
 import { rolloutOperations } from '../features/rollouts/rollouts.openapi.js';
+import { previewOperations } from '../features/previews/previews.openapi.js';
 import type { Delivery } from './delivery.js';
 import { DATABASE, DELIVERY, EVENT_BACKBONE, GANTRY_CONFIG, LOGGER } from './tokens.js';
 
@@ -64,6 +65,7 @@ export const apiOperations = [
   ...promotionOperations,
   ...rolloutOperations,
   ...localTargetOperations,
+  ...previewOperations,
 ];
 
 /** The root module: features are added to `imports` as they arrive. */

@@ -16,7 +16,10 @@ import { uuidv7 } from '../shared/uuidv7.js';
 import { AnalysisExecutor } from '../features/analysis/analysis-executor.js';
 import { analysisProviders } from '../features/analysis/providers/analysis-providers.js';
 import { LocalDriver } from '../features/local-target/local.driver.js';
-import { LocalStages } from '../features/local-target/local-stage-runtime.js';
+import { LocalStages, type PortRange } from '../features/local-target/local-stage-runtime.js';
+import { registerPreviewConsumers } from '../features/previews/preview-events.js';
+import { PreviewTeardown } from '../features/previews/preview-teardown.js';
+import { PreviewsService } from '../features/previews/previews.service.js';
 import { TrafficMetrics } from '../features/local-target/proxy/traffic-metrics.js';
 import { registerRolloutConsumers } from '../features/rollouts/rollout-events.js';
 import { RolloutRunner } from '../features/rollouts/rollout-runner.js';
@@ -37,7 +40,11 @@ export interface DeliveryOptions {
   /** Override the gitops driver (tests); the local driver is always there. */
   drivers?: readonly TargetDriver[];
   applyLeaseMs?: number;
+  /** Ports of local preview stages and how long a quiet preview lives (GANTRY_PREVIEW_PORTS, GANTRY_PREVIEW_TTL). */
+  previews?: { ports: PortRange; ttlMs: number };
 }
+
+const DEFAULT_PREVIEWS = { ports: { from: 9100, to: 9199 }, ttlMs: 7 * 24 * 3_600_000 };
 
 /**
  * Gantry's delivery core without HTTP: pipelines, releases, promotions, the
@@ -54,10 +61,13 @@ export class Delivery {
   readonly rollouts: RolloutsService;
   readonly localStages: LocalStages;
   readonly trafficMetrics: TrafficMetrics;
+  readonly previews: PreviewsService;
+  readonly previewTeardown: PreviewTeardown;
 
   constructor(options: DeliveryOptions) {
     const { database, backbone, logger } = options;
     const owner = `${hostname()}/${process.pid}/${uuidv7().slice(-12)}`;
+    const previewSettings = options.previews ?? DEFAULT_PREVIEWS;
     this.trafficMetrics = new TrafficMetrics(options.metricsRegistry ?? new Registry());
     this.localStages = new LocalStages({
       database,
@@ -65,6 +75,7 @@ export class Delivery {
       metrics: this.trafficMetrics,
       logDir: options.logDir ?? join(options.workDir, '..', 'logs'),
       ...(options.proxyHost ? { proxyHost: options.proxyHost } : {}),
+      previewPorts: previewSettings.ports,
     });
     const drivers = [
       ...(options.drivers ?? [new GitopsDriver({ workRoot: join(options.workDir, 'gitops'), logger })]),
@@ -102,8 +113,26 @@ export class Delivery {
       this.rolloutRunner,
     );
     this.rollouts = new RolloutsService(database, this.promotions, this.rolloutRunner);
+    this.previewTeardown = new PreviewTeardown({
+      database,
+      events: backbone.events,
+      promotions: this.promotions,
+      removeLocalStage: (service, stage) => this.localStages.removeStage(service, stage),
+      logger,
+      defaultTtlMs: previewSettings.ttlMs,
+    });
+    this.previews = new PreviewsService({
+      database,
+      events: backbone.events,
+      promotions: this.promotions,
+      logger,
+      portOf: (service, stage) => this.localStages.portOf(service, stage),
+      proxyHost: options.proxyHost ?? '127.0.0.1',
+      onClosing: () => this.previewTeardown.kick(),
+    });
     registerPromotionConsumers(backbone.consumers, this.promotions, logger);
     registerRolloutConsumers(backbone.consumers, this.rolloutRunner);
+    registerPreviewConsumers(backbone.consumers, this.previews);
   }
 
   /** Brings local stages back as they were (adopting their replicas), then resumes applies and rollouts. */
@@ -111,11 +140,12 @@ export class Delivery {
     await this.localStages.restore();
     await this.applyRunner.start();
     this.rolloutRunner.start();
+    this.previewTeardown.start();
   }
 
   /** Applies and rollout steps in flight finish; then local stages' proxies close and their replicas drain. */
   async stop(): Promise<void> {
-    await Promise.all([this.applyRunner.stop(), this.rolloutRunner.stop()]);
+    await Promise.all([this.applyRunner.stop(), this.rolloutRunner.stop(), this.previewTeardown.stop()]);
     await this.localStages.stop();
   }
 }

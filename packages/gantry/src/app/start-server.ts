@@ -114,6 +114,7 @@ export async function startServer(
     logDir: join(config.database.dataDir, 'logs'),
     metricsRegistry: metrics.registry,
     applyLeaseMs: options.applyLeaseMs,
+    previews: config.previews,
   });
 
   let app: NestFastifyApplication;

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { auditCommand } from './audit.command.js';
+import { previewsCommand } from './previews.command.js';
 import { deadLettersCommand } from './dead-letters.command.js';
 import { deliveryCommands } from './delivery-commands.js';
 import { demoCommand } from './demo.command.js';
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   program.addCommand(deadLettersCommand());
   program.addCommand(tokenCommand());
   program.addCommand(auditCommand());
+  program.addCommand(previewsCommand());
   program.addCommand(demoCommand());
 
   program.addHelpText(

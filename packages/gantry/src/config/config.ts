@@ -151,6 +151,28 @@ export const SETTINGS = {
     example: '30s',
     schema: duration,
   }),
+  GANTRY_PREVIEW_PORTS: setting({
+    description: "Ports local preview stages (a pull request's pr-<number>) are given from: first-last.",
+    default: '9100-9199',
+    example: '20000-20999',
+    schema: z.string().transform((text, ctx) => {
+      const match = /^(\d{1,5})-(\d{1,5})$/.exec(text.trim());
+      const from = Number(match?.[1]);
+      const to = Number(match?.[2]);
+      if (!match || from < 1 || to > 65535 || from > to) {
+        ctx.addIssue({ code: 'custom', message: 'is not a port range first-last within 1-65535' });
+        return z.NEVER;
+      }
+      return { from, to };
+    }),
+  }),
+  GANTRY_PREVIEW_TTL: setting({
+    description:
+      "Previews whose pull request saw no activity for this long are torn down (a stage's ttl wins).",
+    default: '7d',
+    example: '72h',
+    schema: duration,
+  }),
   OTEL_EXPORTER_OTLP_ENDPOINT: setting({
     description: 'OTLP/HTTP endpoint for traces. Unset: traces are not exported.',
     example: 'http://otel-collector:4318',
@@ -176,6 +198,7 @@ export interface GantryConfig {
   relay: { batchSize: number; pollIntervalMs: number; retentionMs: number };
   consumers: { concurrency: number; maxAttempts: number; retryBaseMs: number; retryMaxMs: number };
   shutdownTimeoutMs: number;
+  previews: { ports: { from: number; to: number }; ttlMs: number };
   telemetry: { otlpEndpoint: string | undefined; serviceName: string };
 }
 
@@ -223,6 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
       retryMaxMs: read(env, 'GANTRY_CONSUMER_RETRY_MAX'),
     },
     shutdownTimeoutMs: read(env, 'GANTRY_SHUTDOWN_TIMEOUT'),
+    previews: { ports: read(env, 'GANTRY_PREVIEW_PORTS'), ttlMs: read(env, 'GANTRY_PREVIEW_TTL') },
     telemetry: {
       otlpEndpoint: read(env, 'OTEL_EXPORTER_OTLP_ENDPOINT'),
       serviceName: read(env, 'OTEL_SERVICE_NAME'),

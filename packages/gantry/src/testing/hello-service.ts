@@ -13,7 +13,8 @@ export const HELLO_SERVICE = fileURLToPath(
  * releases side by side.
  */
 export function helloServiceTarget(options: {
-  port: number;
+  /** Omitted for a preview stage, whose port Gantry picks per pull request. */
+  port?: number;
   behaviourDir: string;
   replicas?: number;
 }): string {
@@ -21,6 +22,6 @@ export function helloServiceTarget(options: {
   return (
     `{ type: local, command: ${JSON.stringify(process.execPath)}, args: [${JSON.stringify(HELLO_SERVICE)}], ` +
     `env: { VERSION: "{{release.version}}", BEHAVIOUR_FILE: ${behaviour} }, replicas: ${options.replicas ?? 2}, ` +
-    `port: ${options.port}, healthCheck: { path: /healthz, interval: 100ms, timeout: 1s }, drainTimeout: 5s }`
+    `${options.port === undefined ? '' : `port: ${options.port}, `}healthCheck: { path: /healthz, interval: 100ms, timeout: 1s }, drainTimeout: 5s }`
   );
 }

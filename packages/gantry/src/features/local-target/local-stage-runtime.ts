@@ -5,10 +5,11 @@ import type { Logger } from '../../platform/logging/logger.js';
 import { errorMessage, NotFoundError } from '../../shared/errors.js';
 import { KeyedMutex } from '../../shared/keyed-mutex.js';
 import { resolveSecretReference } from '../../shared/secret-reference.js';
-import type { LocalTargetSpec } from '../pipelines/pipeline-spec.js';
+import { PREVIEW_STAGE_NAME, type LocalTargetSpec } from '../pipelines/pipeline-spec.js';
 import { TargetApplyError, type ApplyResult, type ReleaseToApply } from '../targets/target-driver.js';
 import {
   findLocalStage,
+  deleteLocalStage,
   listLocalStages,
   recordCandidate,
   recordReplicaSnapshot,
@@ -37,6 +38,13 @@ export interface LocalStagesOptions {
   logDir: string;
   /** Address the stage proxies listen on (default 127.0.0.1). */
   proxyHost?: string;
+  /** Ports pull requests' preview stages (`pr-<number>`, declared without a port) are given from. */
+  previewPorts?: PortRange;
+}
+
+export interface PortRange {
+  from: number;
+  to: number;
 }
 
 export interface LocalApplyRequest {
@@ -96,13 +104,15 @@ export class LocalStages {
         };
       }
       await this.ensureProxy(runtime, request.target);
+      // A preview's port was picked when its proxy opened; the record keeps it for a restart.
+      const target = { ...request.target, port: runtime.proxy!.port };
       // A candidate of an earlier promotion (finished without cleaning up after a crash) goes first.
       if (runtime.candidate) await this.stopCandidate(runtime);
       const replicas = await this.launch(request, signal);
       const record: CandidateRecord = {
         promotionId: request.promotionId,
         release: request.release,
-        target: request.target,
+        target,
         replicas: replicas.snapshot(),
       };
       try {
@@ -284,16 +294,37 @@ export class LocalStages {
   async stop(): Promise<void> {
     await Promise.all(
       [...this.stages.values()].map((runtime) =>
-        this.locked(runtime.service, runtime.stage, async () => {
-          await Promise.all([runtime.proxy?.close(), runtime.preview?.close()]);
-          runtime.proxy = undefined;
-          runtime.preview = undefined;
-          runtime.stable?.stopWatching();
-          runtime.candidate?.stopWatching();
-          await Promise.all([runtime.stable?.replicas.stop(), runtime.candidate?.replicas.stop()]);
-        }),
+        this.locked(runtime.service, runtime.stage, () => this.close(runtime)),
       ),
     );
+  }
+
+  /** The port a stage answers on, while its proxy is open. */
+  portOf(service: string, stage: string): number | undefined {
+    const port = this.stages.get(stageKey(service, stage))?.proxy?.port;
+    return port ? port : undefined;
+  }
+
+  /**
+   * Tears a stage down for good (a closed pull request's preview): its proxy
+   * closes, its replicas drain and stop, and its record is deleted, so a
+   * restart brings nothing back. Idempotent.
+   */
+  removeStage(service: string, stage: string): Promise<void> {
+    return this.locked(service, stage, async (runtime) => {
+      await this.close(runtime);
+      await deleteLocalStage(this.options.database.db, service, stage);
+      this.stages.delete(stageKey(service, stage));
+    });
+  }
+
+  private async close(runtime: StageRuntime): Promise<void> {
+    await Promise.all([runtime.proxy?.close(), runtime.preview?.close()]);
+    runtime.proxy = undefined;
+    runtime.preview = undefined;
+    runtime.stable?.stopWatching();
+    runtime.candidate?.stopWatching();
+    await Promise.all([runtime.stable?.replicas.stop(), runtime.candidate?.replicas.stop()]);
   }
 
   private locked<T>(service: string, stage: string, task: (runtime: StageRuntime) => Promise<T>): Promise<T> {
@@ -311,17 +342,16 @@ export class LocalStages {
   private async ensureProxy(runtime: StageRuntime, target: LocalTargetSpec): Promise<void> {
     if (runtime.proxy) return;
     if (target.port === undefined) {
+      if (PREVIEW_STAGE_NAME.test(runtime.stage)) {
+        runtime.proxy = await this.openPreviewStageProxy(runtime);
+        return;
+      }
       throw new TargetApplyError(
         `the local target of ${runtime.service} in ${runtime.stage} has no port: add port: (the port the stage answers on)`,
         false,
       );
     }
-    const proxy = new TrafficProxy({
-      service: runtime.service,
-      stage: runtime.stage,
-      metrics: this.options.metrics,
-      logger: this.options.logger,
-    });
+    const proxy = this.newProxy(runtime);
     try {
       await proxy.listen(target.port, this.options.proxyHost ?? '127.0.0.1');
     } catch (error) {
@@ -331,6 +361,48 @@ export class LocalStages {
       );
     }
     runtime.proxy = proxy;
+  }
+
+  /**
+   * A pull request's stage gets the first port of the preview range that no
+   * other local stage has recorded and that is free to listen on.
+   */
+  private async openPreviewStageProxy(runtime: StageRuntime): Promise<TrafficProxy> {
+    const range = this.options.previewPorts;
+    if (!range) {
+      throw new TargetApplyError(
+        `${runtime.service} in ${runtime.stage}: no port range for previews is configured (GANTRY_PREVIEW_PORTS)`,
+        false,
+      );
+    }
+    const taken = new Set<number>();
+    for (const other of this.stages.values()) if (other.proxy) taken.add(other.proxy.port);
+    for (const row of await listLocalStages(this.options.database.db)) {
+      for (const set of [row.stable, row.candidate]) if (set?.target.port) taken.add(set.target.port);
+    }
+    for (let port = range.from; port <= range.to; port++) {
+      if (taken.has(port)) continue;
+      const proxy = this.newProxy(runtime);
+      try {
+        await proxy.listen(port, this.options.proxyHost ?? '127.0.0.1');
+        return proxy;
+      } catch {
+        // In use by something else on this machine: try the next one.
+      }
+    }
+    throw new TargetApplyError(
+      `${runtime.service} in ${runtime.stage}: every port of the preview range ${range.from}-${range.to} is in use; close previews or widen GANTRY_PREVIEW_PORTS`,
+      true,
+    );
+  }
+
+  private newProxy(runtime: StageRuntime): TrafficProxy {
+    return new TrafficProxy({
+      service: runtime.service,
+      stage: runtime.stage,
+      metrics: this.options.metrics,
+      logger: this.options.logger,
+    });
   }
 
   private async syncPreview(runtime: StageRuntime): Promise<void> {

@@ -94,3 +94,8 @@ export async function recordReplicaSnapshot(
     })
     .where(and(eq(localStages.service, service), eq(localStages.stage, stage)));
 }
+
+/** The stage is gone for good (a closed preview): nothing to re-adopt at the next start. */
+export async function deleteLocalStage(db: Executor, service: string, stage: string): Promise<void> {
+  await db.delete(localStages).where(and(eq(localStages.service, service), eq(localStages.stage, stage)));
+}

@@ -124,7 +124,7 @@ describe('service spec', () => {
   it('treats requires: [] as no upstream stage', () => {
     const spec = parse([
       { name: 'develop', target: local },
-      { name: 'pr-123', requires: [], target: local },
+      { name: 'sandbox', requires: [], target: local },
       {
         name: 'prod',
         requires: ['develop'],
@@ -135,7 +135,7 @@ describe('service spec', () => {
     ]);
     expect(spec.stages.map((stage) => [stage.name, stage.requires, stage.gates.upstream])).toEqual([
       ['develop', [], undefined],
-      ['pr-123', [], undefined],
+      ['sandbox', [], undefined],
       ['prod', ['develop'], 'succeeded'],
     ]);
     expect(spec.stages[2]!.approvals).toEqual({ required: 1, fourEyes: false });
@@ -245,6 +245,70 @@ describe('service spec', () => {
         path: ['spec', 'stages', 2, 'strategy', 'type'],
         message: '"bluegreen" is not one of rolling, canary, blueGreen; did you mean "blueGreen"?',
       },
+    ]);
+  });
+
+  it("keeps the preview stage out of the stage graph, as the template of pull requests' stages", () => {
+    const spec = parse([
+      { name: 'develop', target: local },
+      { name: 'preview', preview: { ttl: '3d', url: 'https://{{stage}}.shop.example.com' }, target: local },
+      { name: 'prod', target: local },
+    ]);
+    expect(spec.stages.map((stage) => [stage.name, stage.requires])).toEqual([
+      ['develop', []],
+      // The previous stage that is not a preview.
+      ['prod', ['develop']],
+    ]);
+    expect(spec.preview?.stage).toMatchObject({ name: 'preview', requires: [], gates: {} });
+    expect(spec.preview?.options).toEqual({
+      ttl: { text: '3d', ms: 3 * 86_400_000 },
+      url: 'https://{{stage}}.shop.example.com',
+    });
+    expect(
+      parse([
+        { name: 'pr', preview: true, target: local },
+        { name: 'prod', target: local },
+      ]).preview?.options,
+    ).toEqual({});
+    expect(parse([{ name: 'prod', target: local }]).preview).toBeUndefined();
+  });
+
+  it('explains what a preview stage cannot be', () => {
+    expect(
+      issues([
+        { name: 'develop', target: local },
+        { name: 'preview', preview: true, requires: ['develop'], target: { ...local, port: 8080 } },
+        { name: 'again', preview: true, target: local },
+        { name: 'prod', requires: ['preview'], target: local },
+        { name: 'pr-12', target: local },
+      ]),
+    ).toEqual([
+      {
+        path: ['spec', 'stages', 4, 'name'],
+        message:
+          '"pr-12" is reserved: pr-<number> names the stage of a pull request\'s preview; mark a stage preview: true instead',
+      },
+      {
+        path: ['spec', 'stages', 2, 'preview'],
+        message: 'a service has at most one preview stage, and stages[1] already is one',
+      },
+      {
+        path: ['spec', 'stages', 1, 'requires'],
+        message:
+          "a preview stage requires no other stage: releases enter it from their pull request's head commit",
+      },
+      {
+        path: ['spec', 'stages', 1, 'target', 'port'],
+        message:
+          "a preview stage's port is picked for each pull request from GANTRY_PREVIEW_PORTS; remove port",
+      },
+      {
+        path: ['spec', 'stages', 3, 'requires', 0],
+        message: '"preview" is a preview stage: it holds pull requests\' releases, which go nowhere after it',
+      },
+    ]);
+    expect(issues([{ name: 'preview', preview: true, target: local }])).toEqual([
+      { path: ['spec', 'stages'], message: 'needs at least one stage that is not a preview' },
     ]);
   });
 
@@ -422,7 +486,7 @@ describe('service spec', () => {
       {
         path: ['spec', 'stages', 0, 'colour'],
         message:
-          'unknown key; expected one of name, requires, promotion, approvals, gates, freeze, strategy, target',
+          'unknown key; expected one of name, preview, requires, promotion, approvals, gates, freeze, strategy, target',
         atKey: true,
       },
       {

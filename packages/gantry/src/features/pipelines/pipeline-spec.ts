@@ -29,7 +29,7 @@ import { errorMessage, ValidationError } from '../../shared/errors.js';
 import { formatIssuePath } from '../../platform/http/validation.js';
 import { closestMatch, didYouMean } from './did-you-mean.js';
 import { cronProblem, timeZoneProblem } from './freeze-window.js';
-import { stageGraphProblems } from './stage-graph.js';
+import { stageGraphProblems, type StageGraphProblem } from './stage-graph.js';
 
 export const PIPELINE_API_VERSION = 'gantry.dev/v1alpha1';
 
@@ -59,8 +59,13 @@ export interface ServiceSpec {
   image: string;
   source: SourceSpec;
   signing?: SigningSpec;
-  /** In the order written; see topologicalOrder() in stage-graph.ts for the promotion order. */
+  /** In the order written; see topologicalOrder() in stage-graph.ts for the promotion order. Never a preview stage. */
   stages: StageSpec[];
+  /**
+   * The stage marked `preview`: not part of the stage graph, but the template
+   * each pull request's own stage (`pr-<number>`) is made from.
+   */
+  preview?: PreviewStageSpec;
   /**
    * The AnalysisTemplate documents of the same file that this service's
    * strategies name, copied in when the file is read, so a pipeline revision
@@ -92,6 +97,21 @@ export interface StageSpec {
   freeze: FreezeWindowSpec[];
   strategy: StrategySpec;
   target: TargetSpec;
+}
+
+/** A pull request's stage is named `pr-<number>`; no declared stage may take such a name. */
+export const PREVIEW_STAGE_NAME = /^pr-([1-9][0-9]{0,8})$/;
+
+export interface PreviewOptions {
+  /** A preview whose pull request saw no activity for this long is torn down. */
+  ttl?: DurationSpec;
+  /** Where people reach a preview; `{{stage}}` and `{{number}}` are filled in. Local stages default to their port. */
+  url?: string;
+}
+
+export interface PreviewStageSpec {
+  stage: StageSpec;
+  options: PreviewOptions;
 }
 
 export interface ApprovalRule {
@@ -711,7 +731,31 @@ const freezeWindow = strict({
 }).describe('A recurring period in which the stage accepts no promotion.');
 
 const stage = strict({
-  name: label('Stage name: lowercase letters, digits and "-", e.g. prod or pr-123.'),
+  name: label('Stage name: lowercase letters, digits and "-", e.g. prod or staging.').refine(
+    (name) => !PREVIEW_STAGE_NAME.test(name),
+    {
+      error: (issue) =>
+        `${describeValue(issue.input)} is reserved: pr-<number> names the stage of a pull request's preview; mark a stage preview: true instead`,
+    },
+  ),
+  preview: z
+    .union([
+      z.boolean(),
+      strict({
+        ttl: duration('Tear a preview down after its pull request was quiet this long (default 7d).', {
+          positive: true,
+        }).optional(),
+        url: z
+          .string()
+          .min(1)
+          .optional()
+          .describe('Where people reach a preview, e.g. https://{{stage}}.checkout.example.com.'),
+      }),
+    ])
+    .default(false)
+    .describe(
+      "A template for pull requests' previews: each open pull request gets its own stage pr-<number> made from it.",
+    ),
   requires: z
     .array(z.string())
     .optional()
@@ -741,14 +785,27 @@ const stage = strict({
 
 type ParsedStage = z.output<typeof stage>;
 
-/** The requires a stage has once defaulted: as written, or the previous stage. Tolerates unparsed input. */
+const readKey = (value: unknown, key: string): unknown =>
+  typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+
+/** Whether a (possibly unparsed) stage is marked as the preview template. */
+function isPreviewStage(stage: unknown): boolean {
+  const preview = readKey(stage, 'preview');
+  return preview !== undefined && preview !== false;
+}
+
+/**
+ * The requires a stage has once defaulted: as written, or the previous stage
+ * that is not a preview (a preview stage requires none). Tolerates unparsed input.
+ */
 function effectiveRequires(stages: readonly unknown[], index: number): string[] | undefined {
-  const read = (value: unknown, key: string): unknown =>
-    typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
-  const written = read(stages[index], 'requires');
+  const written = readKey(stages[index], 'requires');
   if (written === undefined) {
-    if (index === 0) return [];
-    const previous = read(stages[index - 1], 'name');
+    if (isPreviewStage(stages[index])) return [];
+    let previousIndex = index - 1;
+    while (previousIndex >= 0 && isPreviewStage(stages[previousIndex])) previousIndex--;
+    if (previousIndex < 0) return [];
+    const previous = readKey(stages[previousIndex], 'name');
     return typeof previous === 'string' ? [previous] : undefined;
   }
   return Array.isArray(written)
@@ -773,6 +830,9 @@ const stages = z
       for (const problem of stageGraphProblems(nodes)) {
         ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message, input: list });
       }
+      for (const problem of previewStageProblems(list, nodes)) {
+        ctx.addIssue({ code: 'custom', path: problem.path, message: problem.message, input: list });
+      }
       list.forEach((item, index) => {
         const upstream = (item as Partial<ParsedStage> | undefined)?.gates?.upstream;
         if (upstream !== undefined && nodes[index]!.requires?.length === 0) {
@@ -788,6 +848,59 @@ const stages = z
     { when: (payload) => Array.isArray(payload.value) },
   )
   .describe('The stages of the pipeline, one per environment.');
+
+/**
+ * A preview stage stands outside the stage graph: it requires nothing, no
+ * stage requires it, a service has at most one, and a local one gets its port
+ * per pull request (GANTRY_PREVIEW_PORTS), so it declares none.
+ */
+function previewStageProblems(
+  list: readonly unknown[],
+  nodes: readonly { name: string | undefined; requires: string[] | undefined }[],
+): StageGraphProblem[] {
+  const problems: StageGraphProblem[] = [];
+  const previewIndexes = list.flatMap((item, index) => (isPreviewStage(item) ? [index] : []));
+  if (previewIndexes.length === 0) return problems;
+  const previewNames = new Set(previewIndexes.map((index) => nodes[index]!.name));
+  for (const index of previewIndexes.slice(1)) {
+    problems.push({
+      path: [index, 'preview'],
+      message: `a service has at most one preview stage, and stages[${previewIndexes[0]}] already is one`,
+    });
+  }
+  if (previewIndexes.length === list.length) {
+    problems.push({ path: [], message: 'needs at least one stage that is not a preview' });
+  }
+  for (const index of previewIndexes) {
+    const requires = readKey(list[index], 'requires');
+    if (Array.isArray(requires) && requires.length > 0) {
+      problems.push({
+        path: [index, 'requires'],
+        message:
+          "a preview stage requires no other stage: releases enter it from their pull request's head commit",
+      });
+    }
+    const target = readKey(list[index], 'target');
+    if (readKey(target, 'type') === 'local' && readKey(target, 'port') !== undefined) {
+      problems.push({
+        path: [index, 'target', 'port'],
+        message:
+          "a preview stage's port is picked for each pull request from GANTRY_PREVIEW_PORTS; remove port",
+      });
+    }
+  }
+  nodes.forEach((node, index) => {
+    if (previewIndexes.includes(index)) return;
+    (node.requires ?? []).forEach((name, entry) => {
+      if (!previewNames.has(name)) return;
+      problems.push({
+        path: [index, 'requires', entry],
+        message: `"${name}" is a preview stage: it holds pull requests' releases, which go nowhere after it`,
+      });
+    });
+  });
+  return problems;
+}
 
 // ---------------------------------------------------------------------------
 // The Service document.
@@ -847,7 +960,7 @@ function normaliseTarget(target: ParsedStage['target'], image: string): TargetSp
 export const serviceSpecSchema = serviceDocument.transform((document): ServiceSpec => {
   const { spec } = document;
   const stageSpecs = spec.stages.map((item, index): StageSpec => {
-    const requires = item.requires ?? (index === 0 ? [] : [spec.stages[index - 1]!.name]);
+    const requires = item.preview !== false ? [] : (effectiveRequires(spec.stages, index) ?? []);
     const { upstream: _written, ...gateRules } = item.gates;
     const stageSpec: StageSpec = {
       name: item.name,
@@ -861,6 +974,7 @@ export const serviceSpecSchema = serviceDocument.transform((document): ServiceSp
     if (item.approvals !== undefined) stageSpec.approvals = item.approvals;
     return stageSpec;
   });
+  const previewIndex = spec.stages.findIndex((item) => item.preview !== false);
   const service: ServiceSpec = {
     apiVersion: document.apiVersion,
     kind: document.kind,
@@ -868,8 +982,15 @@ export const serviceSpecSchema = serviceDocument.transform((document): ServiceSp
     team: spec.team,
     image: spec.image,
     source: spec.source,
-    stages: stageSpecs,
+    stages: stageSpecs.filter((_stage, index) => index !== previewIndex),
   };
+  if (previewIndex >= 0) {
+    const written = spec.stages[previewIndex]!.preview;
+    service.preview = {
+      stage: stageSpecs[previewIndex]!,
+      options: typeof written === 'object' ? written : {},
+    };
+  }
   if (spec.signing !== undefined) service.signing = spec.signing;
   return service;
 });

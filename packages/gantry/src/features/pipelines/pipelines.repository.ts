@@ -92,3 +92,10 @@ export async function upsertStageStatus(
       set: Object.keys(set).length ? set : { service },
     });
 }
+
+/** The stage no longer exists (a torn-down preview): `gantry status` stops showing it. */
+export async function deleteStageStatus(executor: Executor, service: string, stage: string): Promise<void> {
+  await executor
+    .delete(stageStatus)
+    .where(and(eq(stageStatus.service, service), eq(stageStatus.stage, stage)));
+}

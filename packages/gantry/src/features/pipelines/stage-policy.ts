@@ -1,7 +1,14 @@
 import { NotFoundError } from '../../shared/errors.js';
 import type { ApprovalRule, FreezeWindow, GateRules } from '../promotions/gate-evaluation.js';
 import { activeFreeze } from './freeze-window.js';
-import type { ServiceSpec, StageSpec, StrategySpec, TargetSpec } from './pipeline-spec.js';
+import {
+  PREVIEW_STAGE_NAME,
+  type PreviewOptions,
+  type ServiceSpec,
+  type StageSpec,
+  type StrategySpec,
+  type TargetSpec,
+} from './pipeline-spec.js';
 import { downstreamOf, entryStages, topologicalOrder } from './stage-graph.js';
 
 // What the promotion engine needs to know about one stage, read from a stored
@@ -20,6 +27,8 @@ export interface StagePolicy {
   activeFreeze(at: Date): FreezeWindow | undefined;
   target: TargetSpec;
   strategy: StrategySpec;
+  /** Set for a pull request's stage (`pr-<number>`), made from the service's preview stage. */
+  preview?: { number: number; options: PreviewOptions };
 }
 
 /** A stored revision's spec (JSON from the database) as the typed declaration it was validated as. */
@@ -30,6 +39,18 @@ export function asServiceSpec(spec: unknown): ServiceSpec {
 export function stagePolicyOf(spec: unknown, stageName: string): StagePolicy {
   const service = asServiceSpec(spec);
   const stage = service.stages.find((candidate) => candidate.name === stageName);
+  const previewNumber = PREVIEW_STAGE_NAME.exec(stageName)?.[1];
+  if (!stage && service.preview && previewNumber !== undefined) {
+    return {
+      ...policyOf({ ...service.preview.stage, name: stageName }),
+      preview: { number: Number(previewNumber), options: service.preview.options },
+    };
+  }
+  if (!stage && service.preview?.stage.name === stageName) {
+    throw new NotFoundError(
+      `stage "${stageName}" of ${service.name} is the template of pull requests' previews: releases go into pr-<number>, which Gantry creates when a pull request opens`,
+    );
+  }
   if (!stage) {
     throw new NotFoundError(
       `stage "${stageName}" is not in the pipeline of ${service.name}; its stages are ${stageNamesOf(spec).join(', ')}`,
@@ -73,12 +94,19 @@ export function entryStagesOf(spec: unknown): string[] {
   return entryStages(asServiceSpec(spec).stages).map((stage) => stage.name);
 }
 
-/** The stages that directly require `stage`. */
+/** The stages that directly require `stage`; none for a pull request's preview, which is outside the graph. */
 export function downstreamStagesOf(spec: unknown, stage: string): string[] {
-  return downstreamOf(asServiceSpec(spec).stages, stage, { transitive: false }).map((next) => next.name);
+  const { stages } = asServiceSpec(spec);
+  if (!stages.some((candidate) => candidate.name === stage)) return [];
+  return downstreamOf(stages, stage, { transitive: false }).map((next) => next.name);
 }
 
 /** The service's signing public key (PEM), resolved when the pipeline was applied. */
 export function signingKeyOf(spec: unknown): string | undefined {
   return asServiceSpec(spec).signing?.publicKey;
+}
+
+/** The service's preview stage (the template of `pr-<number>` stages), if it has one. */
+export function previewStageOf(spec: unknown): StageSpec | undefined {
+  return asServiceSpec(spec).preview?.stage;
 }

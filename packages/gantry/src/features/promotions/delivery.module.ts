@@ -3,6 +3,7 @@ import { PipelinesController } from '../pipelines/pipelines.controller.js';
 import { ReleasesController } from '../releases/releases.controller.js';
 import { LocalTargetController } from '../local-target/local-target.controller.js';
 import { RolloutsController } from '../rollouts/rollouts.controller.js';
+import { PreviewsController } from '../previews/previews.controller.js';
 import { PromotionsController } from './promotions.controller.js';
 
 /**
@@ -16,6 +17,7 @@ import { PromotionsController } from './promotions.controller.js';
     PromotionsController,
     RolloutsController,
     LocalTargetController,
+    PreviewsController,
   ],
 })
 export class DeliveryModule {}

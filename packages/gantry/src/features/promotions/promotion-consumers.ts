@@ -112,7 +112,8 @@ export function registerPromotionConsumers(
    */
   const catchUp = async (tx: Tx, spec: unknown, finished: PromotionPhaseChanged, context: HandlerContext) => {
     const policy = stagePolicyOf(spec, finished.stage);
-    if (policy.promotion !== 'auto') return;
+    // A preview takes its pull request's releases only (previews.service.ts), never the newest one.
+    if (policy.promotion !== 'auto' || policy.preview) return;
     let candidate: Release | undefined;
     if (policy.requires.length === 0) {
       candidate = await latestRelease(tx, finished.service);

@@ -16,6 +16,7 @@ import {
   type StageStatusRow,
 } from '../pipelines/pipelines.repository.js';
 import { stageNamesOf, stagePolicyOf } from '../pipelines/stage-policy.js';
+import { findPreview } from '../previews/previews.repository.js';
 import { compareVersions } from '../releases/calver.js';
 import { findRelease, findReleaseById, type Release } from '../releases/releases.repository.js';
 import { unknownService } from '../releases/releases.service.js';
@@ -451,13 +452,15 @@ export class PromotionsService {
     if (!service) throw unknownService(release.service);
     const revision = await findRevision(tx, release.service, service.currentRevision);
     if (!revision) throw unknownService(release.service);
-    const stages = stageNamesOf(revision.spec);
-    if (!stages.includes(stage)) {
-      throw new NotFoundError(
-        `stage "${stage}" is not in the pipeline of ${release.service}; its stages are ${stages.join(', ')}`,
-      );
-    }
     const policy = stagePolicyOf(revision.spec, stage);
+    if (policy.preview) {
+      const preview = await findPreview(tx, release.service, policy.preview.number);
+      if (preview?.status !== 'active') {
+        throw new NotFoundError(
+          `${stage} of ${release.service} is the preview of pull request #${policy.preview.number}, which ${preview ? 'is closed' : 'Gantry has not seen opened'}; previews exist while their pull request is open`,
+        );
+      }
+    }
     const now = new Date();
     if (options.trigger === 'manual') {
       const facts = await loadPromotionFacts(

@@ -1,4 +1,4 @@
-import { and, desc, eq, like, lt, or } from 'drizzle-orm';
+import { and, desc, eq, like, lt, or, sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/database/database.js';
 import { releaseEvidence, releases, type EvidenceKind } from './releases.tables.js';
 
@@ -118,6 +118,31 @@ export async function latestRelease(executor: Executor, service: string): Promis
     .from(releases)
     .where(eq(releases.service, service))
     .orderBy(desc(releases.createdAt), desc(releases.id))
+    .limit(1);
+  return row;
+}
+
+/**
+ * The newest release of `service` built from `sha` (a full commit id). A
+ * release may name its commit abbreviated, so the stored commit is compared
+ * as a prefix of at least 7 characters.
+ */
+export async function latestReleaseAtCommit(
+  executor: Executor,
+  service: string,
+  sha: string,
+): Promise<Release | undefined> {
+  const [row] = await executor
+    .select()
+    .from(releases)
+    .where(
+      and(
+        eq(releases.service, service),
+        sql`${sha.toLowerCase()} like lower(${releases.commitSha}) || '%'`,
+        sql`length(${releases.commitSha}) >= 7`,
+      ),
+    )
+    .orderBy(desc(releases.createdAt))
     .limit(1);
   return row;
 }
