@@ -117,6 +117,7 @@ export class Delivery {
       database,
       events: backbone.events,
       promotions: this.promotions,
+      drivers,
       removeLocalStage: (service, stage) => this.localStages.removeStage(service, stage),
       logger,
       defaultTtlMs: previewSettings.ttlMs,

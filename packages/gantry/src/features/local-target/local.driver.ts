@@ -2,6 +2,7 @@ import {
   TargetApplyError,
   type ApplyRequest,
   type ApplyResult,
+  type RemoveStageRequest,
   type TargetDriver,
 } from '../targets/target-driver.js';
 import type { LocalStages } from './local-stage-runtime.js';
@@ -34,5 +35,10 @@ export class LocalDriver implements TargetDriver {
       },
       signal,
     );
+  }
+
+  async removeStage(request: RemoveStageRequest): Promise<string> {
+    await this.stages.removeStage(request.service, request.stage);
+    return `stopped ${request.service} in ${request.stage} and closed its port`;
   }
 }

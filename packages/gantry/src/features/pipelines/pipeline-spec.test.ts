@@ -8,6 +8,7 @@ import {
   type ServiceSpec,
   type SpecIssue,
 } from './pipeline-spec.js';
+import { stagePolicyOf } from './stage-policy.js';
 
 const local = { type: 'local', command: './run' };
 
@@ -271,6 +272,55 @@ describe('service spec', () => {
       ]).preview?.options,
     ).toEqual({});
     expect(parse([{ name: 'prod', target: local }]).preview).toBeUndefined();
+  });
+
+  it('gives each pull request its own overlay directory of a gitops preview stage', () => {
+    const gitops = { type: 'gitops', repository: '/srv/git/deploy.git', format: 'kustomize' };
+    const spec = parse([
+      {
+        name: 'preview',
+        preview: true,
+        target: {
+          ...gitops,
+          path: 'previews/{{stage}}/kustomization.yaml',
+          previewTemplate: 'previews/template',
+        },
+      },
+      { name: 'prod', target: { ...gitops, path: 'prod/kustomization.yaml' } },
+    ]);
+    const policy = stagePolicyOf(spec, 'pr-42');
+    expect(policy.preview).toEqual({ number: 42, options: {} });
+    expect(policy.target).toMatchObject({
+      path: 'previews/pr-42/kustomization.yaml',
+      previewDirectory: 'previews/pr-42',
+      previewTemplate: 'previews/template',
+    });
+    expect(() => stagePolicyOf(spec, 'preview')).toThrow(/template of pull requests' previews/);
+    expect(() => stagePolicyOf(parse([{ name: 'prod', target: local }]), 'pr-1')).toThrow(
+      /not in the pipeline of checkout/,
+    );
+
+    expect(
+      issues([
+        { name: 'preview', preview: true, target: { ...gitops, path: 'previews/kustomization.yaml' } },
+        { name: 'prod', target: { ...gitops, path: 'prod/kustomization.yaml', previewTemplate: 'x' } },
+      ]),
+    ).toEqual([
+      {
+        path: ['spec', 'stages', 0, 'target', 'path'],
+        message:
+          'a preview stage edits one directory per pull request: put a {{stage}} directory in path, e.g. previews/{{stage}}/kustomization.yaml',
+      },
+      {
+        path: ['spec', 'stages', 0, 'target'],
+        message:
+          "a gitops preview stage needs previewTemplate: the directory each pull request's own is copied from",
+      },
+      {
+        path: ['spec', 'stages', 1, 'target', 'previewTemplate'],
+        message: 'only a preview stage (preview: true) has a previewTemplate',
+      },
+    ]);
   });
 
   it('explains what a preview stage cannot be', () => {

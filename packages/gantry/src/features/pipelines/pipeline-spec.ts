@@ -162,8 +162,12 @@ export interface GitopsTargetBase {
   repository: string;
   credentials?: SecretReference;
   branch: string;
-  /** File to change, relative to the repository root. */
+  /** File to change, relative to the repository root. In a preview stage, with a `{{stage}}` directory. */
   path: string;
+  /** Preview stages only: the directory each pull request's overlay directory is copied from. */
+  previewTemplate?: string;
+  /** Set on a pull request's stage only (never written): its overlay directory, created from previewTemplate. */
+  previewDirectory?: string;
 }
 
 export interface KustomizeGitopsTargetSpec extends GitopsTargetBase {
@@ -615,6 +619,13 @@ const gitopsTarget = strict({
     .superRefine(problemCheck(relativePathProblem))
     .describe('File to change, relative to the repository root: a kustomization.yaml or a Helm values file.'),
   format: z.enum(['kustomize', 'helm']).describe('How the file names the image.'),
+  previewTemplate: z
+    .string()
+    .superRefine(problemCheck(relativePathProblem))
+    .optional()
+    .describe(
+      "Preview stages only: a directory copied to each pull request's own (the {{stage}} directory of path), e.g. previews/template.",
+    ),
   key: z
     .string()
     .regex(VALUES_KEY, {
@@ -888,7 +899,33 @@ function previewStageProblems(
           "a preview stage's port is picked for each pull request from GANTRY_PREVIEW_PORTS; remove port",
       });
     }
+    if (readKey(target, 'type') === 'gitops') {
+      const path = readKey(target, 'path');
+      if (typeof path === 'string' && previewDirectoryOf(path, 'pr-1') === undefined) {
+        problems.push({
+          path: [index, 'target', 'path'],
+          message:
+            'a preview stage edits one directory per pull request: put a {{stage}} directory in path, e.g. previews/{{stage}}/kustomization.yaml',
+        });
+      }
+      if (readKey(target, 'previewTemplate') === undefined) {
+        problems.push({
+          path: [index, 'target'],
+          message:
+            "a gitops preview stage needs previewTemplate: the directory each pull request's own is copied from",
+        });
+      }
+    }
   }
+  list.forEach((item, index) => {
+    if (previewIndexes.includes(index)) return;
+    if (readKey(readKey(item, 'target'), 'previewTemplate') !== undefined) {
+      problems.push({
+        path: [index, 'target', 'previewTemplate'],
+        message: 'only a preview stage (preview: true) has a previewTemplate',
+      });
+    }
+  });
   nodes.forEach((node, index) => {
     if (previewIndexes.includes(index)) return;
     (node.requires ?? []).forEach((name, entry) => {
@@ -900,6 +937,18 @@ function previewStageProblems(
     });
   });
   return problems;
+}
+
+/**
+ * A pull request's overlay directory: `path` up to its `{{stage}}` segment,
+ * with the stage's name in it (`previews/{{stage}}/kustomization.yaml` →
+ * `previews/pr-7`). Undefined when no whole segment is `{{stage}}`.
+ */
+export function previewDirectoryOf(path: string, stage: string): string | undefined {
+  const segments = path.split('/');
+  const at = segments.indexOf('{{stage}}');
+  if (at < 0 || at === segments.length - 1) return undefined;
+  return [...segments.slice(0, at), stage].join('/');
 }
 
 // ---------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import type { Executor } from '../../platform/database/database.js';
+import type { ServiceSpec } from './pipeline-spec.js';
 import { pipelineRevisions, services, stageStatus } from './pipelines.tables.js';
 
 export type ServiceRow = typeof services.$inferSelect;
@@ -98,4 +99,11 @@ export async function deleteStageStatus(executor: Executor, service: string, sta
   await executor
     .delete(stageStatus)
     .where(and(eq(stageStatus.service, service), eq(stageStatus.stage, stage)));
+}
+
+/** The service's pipeline as last applied, or undefined for a service that is not declared. */
+export async function findCurrentSpec(executor: Executor, service: string): Promise<ServiceSpec | undefined> {
+  const row = await findService(executor, service);
+  const revision = row && (await findRevision(executor, service, row.currentRevision));
+  return revision ? (revision.spec as ServiceSpec) : undefined;
 }

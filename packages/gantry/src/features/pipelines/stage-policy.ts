@@ -3,6 +3,7 @@ import type { ApprovalRule, FreezeWindow, GateRules } from '../promotions/gate-e
 import { activeFreeze } from './freeze-window.js';
 import {
   PREVIEW_STAGE_NAME,
+  previewDirectoryOf,
   type PreviewOptions,
   type ServiceSpec,
   type StageSpec,
@@ -41,8 +42,9 @@ export function stagePolicyOf(spec: unknown, stageName: string): StagePolicy {
   const stage = service.stages.find((candidate) => candidate.name === stageName);
   const previewNumber = PREVIEW_STAGE_NAME.exec(stageName)?.[1];
   if (!stage && service.preview && previewNumber !== undefined) {
+    const template = service.preview.stage;
     return {
-      ...policyOf({ ...service.preview.stage, name: stageName }),
+      ...policyOf({ ...template, name: stageName, target: previewTarget(template.target, stageName) }),
       preview: { number: Number(previewNumber), options: service.preview.options },
     };
   }
@@ -57,6 +59,17 @@ export function stagePolicyOf(spec: unknown, stageName: string): StagePolicy {
     );
   }
   return policyOf(stage);
+}
+
+/** A pull request's target: a gitops one edits the pull request's own overlay directory. */
+function previewTarget(target: TargetSpec, stageName: string): TargetSpec {
+  if (target.type !== 'gitops') return target;
+  const previewDirectory = previewDirectoryOf(target.path, stageName);
+  return {
+    ...target,
+    path: target.path.replace('{{stage}}', stageName),
+    ...(previewDirectory ? { previewDirectory } : {}),
+  };
 }
 
 function policyOf(stage: StageSpec): StagePolicy {

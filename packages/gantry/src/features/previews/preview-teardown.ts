@@ -3,8 +3,9 @@ import type { DatabaseHandle } from '../../platform/database/database.js';
 import type { Logger } from '../../platform/logging/logger.js';
 import { errorMessage } from '../../shared/errors.js';
 import type { EventAppender } from '../events/event-appender.js';
-import { deleteStageStatus, findRevision, findService } from '../pipelines/pipelines.repository.js';
-import { asServiceSpec } from '../pipelines/stage-policy.js';
+import { deleteStageStatus, findCurrentSpec } from '../pipelines/pipelines.repository.js';
+import { stagePolicyOf } from '../pipelines/stage-policy.js';
+import type { TargetDriver } from '../targets/target-driver.js';
 import { findActivePromotion } from '../promotions/promotions.repository.js';
 import type { PromotionsService } from '../promotions/promotions.service.js';
 import { PreviewEvents, previewEvent } from './preview-events.js';
@@ -25,7 +26,9 @@ export interface PreviewTeardownOptions {
   database: DatabaseHandle;
   events: EventAppender;
   promotions: PromotionsService;
-  /** Stops a local stage for good and forgets it (LocalStages.removeStage). */
+  /** Each target's driver: removeStage() takes away what the preview left there. */
+  drivers: readonly TargetDriver[];
+  /** Stops a local stage for good and forgets it: for a preview whose target is no longer declared. */
   removeLocalStage(service: string, stage: string): Promise<void>;
   logger: Logger;
   /** A preview whose pull request was quiet this long is torn down, unless its stage sets its own ttl. */
@@ -106,10 +109,20 @@ export class PreviewTeardown {
   }
 
   private async ttlOf(service: string): Promise<number | undefined> {
-    const { db } = this.options.database;
-    const row = await findService(db, service);
-    const revision = row && (await findRevision(db, service, row.currentRevision));
-    return revision ? asServiceSpec(revision.spec).preview?.options.ttl?.ms : undefined;
+    return (await findCurrentSpec(this.options.database.db, service))?.preview?.options.ttl?.ms;
+  }
+
+  /** The stage's target as the current pipeline declares it; without one, only a local stage can be left. */
+  private async removeFromTarget(preview: Preview): Promise<void> {
+    const spec = await findCurrentSpec(this.options.database.db, preview.service);
+    const target = spec?.preview ? stagePolicyOf(spec, preview.stage).target : undefined;
+    const driver = target && this.options.drivers.find((candidate) => candidate.type === target.type);
+    if (!target || !driver) {
+      await this.options.removeLocalStage(preview.service, preview.stage);
+      return;
+    }
+    const summary = await driver.removeStage({ service: preview.service, stage: preview.stage, target });
+    this.options.logger.info({ service: preview.service, stage: preview.stage }, summary);
   }
 
   private async tearDown(preview: Preview): Promise<boolean> {
@@ -118,7 +131,7 @@ export class PreviewTeardown {
     try {
       const active = await findActivePromotion(db, preview.service, preview.stage);
       if (active) await this.options.promotions.abort(active.id, reason, PREVIEWS_ACTOR);
-      await this.options.removeLocalStage(preview.service, preview.stage);
+      await this.removeFromTarget(preview);
       await db.transaction(async (tx) => {
         // Reopened meanwhile: it stays active, and its next release starts the stage again.
         if (!(await markClosed(tx, preview.service, preview.number, new Date()))) return;

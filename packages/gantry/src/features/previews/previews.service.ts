@@ -1,10 +1,9 @@
-import type { DatabaseHandle, Executor, Tx } from '../../platform/database/database.js';
+import type { DatabaseHandle, Tx } from '../../platform/database/database.js';
 import type { Logger } from '../../platform/logging/logger.js';
 import type { HandlerContext } from '../events/consumers/consumer-registry.js';
 import type { EventAppender } from '../events/event-appender.js';
-import { findRevision, findService, listServices } from '../pipelines/pipelines.repository.js';
+import { findCurrentSpec, listServices } from '../pipelines/pipelines.repository.js';
 import { repositoryIdentity } from '../pipelines/repository-identity.js';
-import { asServiceSpec } from '../pipelines/stage-policy.js';
 import type { ServiceSpec } from '../pipelines/pipeline-spec.js';
 import type { PromotionsService } from '../promotions/promotions.service.js';
 import { findReleaseById, latestReleaseAtCommit, type Release } from '../releases/releases.repository.js';
@@ -106,7 +105,7 @@ export class PreviewsService {
     const views: PreviewView[] = [];
     for (const row of rows) {
       if (!specs.has(row.service))
-        specs.set(row.service, await currentSpec(this.options.database.db, row.service));
+        specs.set(row.service, await findCurrentSpec(this.options.database.db, row.service));
       views.push({ ...row, url: this.urlOf(row, specs.get(row.service)) });
     }
     return views;
@@ -138,17 +137,10 @@ async function servicesWithPreviews(tx: Tx, identity: string): Promise<ServiceSp
   const found: ServiceSpec[] = [];
   for (const service of await listServices(tx)) {
     if (!service.sourceRepo || repositoryIdentity(service.sourceRepo) !== identity) continue;
-    const spec = await currentSpec(tx, service.name);
+    const spec = await findCurrentSpec(tx, service.name);
     if (spec?.preview) found.push(spec);
   }
   return found;
-}
-
-async function currentSpec(executor: Executor, service: string): Promise<ServiceSpec | undefined> {
-  const row = await findService(executor, service);
-  if (!row) return undefined;
-  const revision = await findRevision(executor, service, row.currentRevision);
-  return revision ? asServiceSpec(revision.spec) : undefined;
 }
 
 function hostForUrl(host: string): string {

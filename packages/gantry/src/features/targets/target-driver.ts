@@ -26,6 +26,9 @@ export interface GitopsTarget {
   imageName?: string;
   /** A secret reference (`env:NAME`, `file:/path`) to a token for https remotes. */
   credentials?: string;
+  /** A pull request's stage: its own directory, copied from `previewTemplate` when it does not exist yet. */
+  previewDirectory?: string;
+  previewTemplate?: string;
 }
 
 /** Processes on this machine behind Gantry's proxy (see features/local-target). */
@@ -70,6 +73,13 @@ export interface ApplyResult {
   summary: string;
 }
 
+/** A stage that goes away for good (a closed pull request's preview). */
+export interface RemoveStageRequest {
+  service: string;
+  stage: string;
+  target: Target;
+}
+
 export interface TargetDriver {
   /** The `type` of the targets this driver applies to (`gitops`, `local`, …). */
   readonly type: string;
@@ -80,6 +90,13 @@ export interface TargetDriver {
    */
   readonly verifiesAfterApply?: boolean;
   apply(request: ApplyRequest, signal?: AbortSignal): Promise<ApplyResult>;
+  /**
+   * Removes what the stage left on the target (a local stage's processes and
+   * proxy; a preview's overlay directory in the config repository).
+   * Idempotent: removing a stage that is already gone succeeds. Returns one
+   * sentence for people.
+   */
+  removeStage(request: RemoveStageRequest, signal?: AbortSignal): Promise<string>;
 }
 
 /**

@@ -129,6 +129,75 @@ async function failure(promise: Promise<unknown>): Promise<TargetApplyError> {
 }
 
 describe('gitops driver', () => {
+  it("creates a pull request's overlay directory from the template, edits it, and removes it when the preview closes", async () => {
+    const { bare } = await configRepository();
+    const gitops = driver();
+    const preview = {
+      repository: bare,
+      path: 'apps/pr-7/kustomization.yaml',
+      previewDirectory: 'apps/pr-7',
+      previewTemplate: 'apps/api',
+    };
+    const first = await gitops.apply(request(preview, { stage: 'pr-7' }));
+    expect(first.summary).toContain('in apps/pr-7 created from apps/api');
+    expect(await git(bare, 'show', 'main:apps/pr-7/kustomization.yaml')).toContain(`digest: ${DIGEST}`);
+    // The template itself is untouched, and the commit holds the whole new directory.
+    expect(await git(bare, 'show', 'main:apps/api/kustomization.yaml')).toBe(
+      KUSTOMIZATION('ghcr.io/acme/api'),
+    );
+    expect((await git(bare, 'show', '--name-status', '--format=', 'main')).trim()).toBe(
+      'A\tapps/pr-7/kustomization.yaml',
+    );
+
+    // The next release of the pull request edits the directory that is there now.
+    const next = `sha256:${'c'.repeat(64)}`;
+    await gitops.apply(
+      request(preview, {
+        stage: 'pr-7',
+        release: { version: '2024.05.4', image: 'ghcr.io/acme/api', digest: next, commit: 'c0ffee2' },
+      }),
+    );
+    expect((await git(bare, 'show', '--name-status', '--format=', 'main')).trim()).toBe(
+      'M\tapps/pr-7/kustomization.yaml',
+    );
+
+    const target: GitopsTarget = { type: 'gitops', branch: 'main', format: 'kustomize', ...preview };
+    const before = await commitCount(bare);
+    expect(await gitops.removeStage({ service: 'api', stage: 'pr-7', target })).toContain(
+      'removed apps/pr-7',
+    );
+    expect(await commitCount(bare)).toBe(before + 1);
+    expect((await git(bare, 'log', '-1', '--format=%s', 'main')).trim()).toBe('preview(api): remove pr-7');
+    expect(await git(bare, 'ls-tree', '-r', '--name-only', 'main', 'apps')).not.toContain('pr-7');
+    // Removing it again finds nothing to do, and commits nothing.
+    expect(await gitops.removeStage({ service: 'api', stage: 'pr-7', target })).toContain(
+      'nothing to remove',
+    );
+    expect(await commitCount(bare)).toBe(before + 1);
+    await expectFsckClean(bare);
+  });
+
+  it('refuses a preview whose template directory does not exist', async () => {
+    const { bare } = await configRepository();
+    const error = await failure(
+      driver().apply(
+        request(
+          {
+            repository: bare,
+            path: 'apps/pr-8/kustomization.yaml',
+            previewDirectory: 'apps/pr-8',
+            previewTemplate: 'apps/missing',
+          },
+          { stage: 'pr-8' },
+        ),
+      ),
+    );
+    expect(error.retryable).toBe(false);
+    expect(error.message).toContain(
+      'the preview template apps/missing: apps/missing does not exist in the repository',
+    );
+  });
+
   it('commits the edit with a subject, a body and trailers, and pushes it', async () => {
     const { bare } = await configRepository();
     const promotion = request({ repository: bare });

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join, resolve, sep } from 'node:path';
 import type { Logger } from '../../../platform/logging/logger.js';
 import { backoffDelay } from '../../../shared/backoff.js';
@@ -12,6 +12,7 @@ import {
   type ApplyRequest,
   type ApplyResult,
   type GitopsTarget,
+  type RemoveStageRequest,
   type TargetDriver,
 } from '../target-driver.js';
 import {
@@ -25,7 +26,12 @@ import {
   type Remote,
 } from './git.js';
 import { editManifest, imageRepository, ManifestEditError } from './manifest-edit.js';
-import { checkRepositoryPath, RepositoryPathError, resolveRepositoryPath } from './repository-path.js';
+import {
+  checkRepositoryPath,
+  RepositoryPathError,
+  resolveRepositoryDirectory,
+  resolveRepositoryPath,
+} from './repository-path.js';
 
 // The gitops target: a promotion edits one file of a config repository (the
 // images: of a kustomization.yaml or the tag of a Helm values file), commits
@@ -141,7 +147,7 @@ export class GitopsDriver implements TargetDriver {
 
     throwIfAborted(signal);
     await this.sync(work, signal);
-    for (let attempt = 1; ; attempt++) {
+    return this.commitAndPush<ApplyResult>(work, log, signal, async () => {
       // A first apply cannot have committed yet: skip the history search (one git process).
       const existing =
         request.mayBeApplied === false
@@ -153,35 +159,99 @@ export class GitopsDriver implements TargetDriver {
           'promotion already committed; not committing again',
         );
         return {
-          revision: existing,
-          alreadyApplied: true,
-          summary: `promotion ${request.promotionId} was already committed to ${where} as ${short(existing)}; nothing to do`,
+          done: {
+            revision: existing,
+            alreadyApplied: true,
+            summary: `promotion ${request.promotionId} was already committed to ${where} as ${short(existing)}; nothing to do`,
+          },
         };
       }
 
+      const created = await this.createPreviewDirectory(work, signal);
       const edited = await this.editFile(work, request, imageName);
-      if (!edited.changed) {
+      if (!edited.changed && !created) {
         const head = await this.head(work, signal);
         return {
-          revision: head,
-          alreadyApplied: false,
-          summary: `${edited.relativePath} on ${where} already pins ${imageName} to ${release.version} (${release.digest}); nothing to commit`,
+          done: {
+            revision: head,
+            alreadyApplied: false,
+            summary: `${edited.relativePath} on ${where} already pins ${imageName} to ${release.version} (${release.digest}); nothing to commit`,
+          },
         };
       }
-      // Committing the path directly (no separate `git add`): one git process less per promotion.
-      await work.git.run(
-        ['commit', '--no-verify', '--quiet', ...commitMessage(request, imageName), '--', edited.relativePath],
-        { cwd: work.cloneDir, signal },
-      );
-
-      if ((await this.push(work, signal)) === 'pushed') {
-        const revision = await this.head(work, signal);
-        this.options.logger?.info({ ...log, revision, attempt }, 'pushed promotion to the config repository');
-        return {
+      return {
+        // Committing the path directly (no separate `git add`): one git process less per promotion.
+        commit: [...commitMessage(request, imageName), '--', created ?? edited.relativePath],
+        pushed: (revision) => ({
           revision,
           alreadyApplied: false,
-          summary: `committed ${short(revision)} to ${where}: ${edited.relativePath} pins ${imageName} to ${release.version} (${release.digest})`,
-        };
+          summary: `committed ${short(revision)} to ${where}: ${edited.relativePath} pins ${imageName} to ${release.version} (${release.digest})${created ? `, in ${created} created from ${work.target.previewTemplate}` : ''}`,
+        }),
+      };
+    });
+  }
+
+  /**
+   * Removes a pull request's overlay directory from the config repository
+   * (one commit), so Argo CD or Flux prune what it deployed. Nothing to do for
+   * a stage without one, or when it is gone already.
+   */
+  async removeStage(request: RemoveStageRequest, signal?: AbortSignal): Promise<string> {
+    const directory = request.target.type === 'gitops' ? request.target.previewDirectory : undefined;
+    if (directory === undefined)
+      return `${request.stage} has no directory of its own in the config repository`;
+    const work = await this.prepareTarget(request.target as GitopsTarget);
+    const where = `${work.branch} of ${work.remote.display}`;
+    const log = { repository: work.remote.display, branch: work.branch, path: directory };
+    return cloneLocks.run(work.cloneDir, async () => {
+      try {
+        await this.sync(work, signal);
+        return await this.commitAndPush<string>(work, log, signal, async () => {
+          const path = checkRepositoryPath(directory);
+          if (!(await exists(join(work.cloneDir, path)))) {
+            return { done: `${path} is not on ${where} (any more); nothing to remove` };
+          }
+          await work.git.run(['rm', '-r', '-q', '--', path], { cwd: work.cloneDir, signal });
+          const subject = `preview(${oneLine(request.service)}): remove ${oneLine(request.stage)}`;
+          return {
+            commit: [
+              '-m',
+              subject,
+              '-m',
+              `The pull request of ${oneLine(request.stage)} is closed.`,
+              '--',
+              path,
+            ],
+            pushed: (revision) => `removed ${path} from ${where} in ${short(revision)}`,
+          };
+        });
+      } catch (error) {
+        throw await this.failure(work, error);
+      }
+    });
+  }
+
+  /**
+   * Commits what `step` prepared and pushes it; when the push loses a race,
+   * resets to the new head and runs `step` again (it may find its work done).
+   */
+  private async commitAndPush<T>(
+    work: GitopsWork,
+    log: Record<string, unknown>,
+    signal: AbortSignal | undefined,
+    step: () => Promise<{ done: T } | { commit: string[]; pushed: (revision: string) => T }>,
+  ): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const next = await step();
+      if ('done' in next) return next.done;
+      await work.git.run(['commit', '--no-verify', '--quiet', ...next.commit], {
+        cwd: work.cloneDir,
+        signal,
+      });
+      if ((await this.push(work, signal)) === 'pushed') {
+        const revision = await this.head(work, signal);
+        this.options.logger?.info({ ...log, revision, attempt }, 'pushed to the config repository');
+        return next.pushed(revision);
       }
       if (attempt >= this.maxPushAttempts) {
         throw new TargetApplyError(
@@ -191,12 +261,44 @@ export class GitopsDriver implements TargetDriver {
       }
       this.options.logger?.info(
         { ...log, attempt },
-        'push lost a race with another commit; re-applying the edit on the new head',
+        'push lost a race with another commit; re-applying the change on the new head',
       );
       await sleep(backoffDelay(attempt - 1, this.retryDelay.initial, this.retryDelay.max), signal);
       throwIfAborted(signal);
       await this.refresh(work, signal);
     }
+  }
+
+  /**
+   * A pull request's overlay directory, copied from the template (and staged)
+   * when the branch does not have it yet. Returns the directory it created.
+   */
+  private async createPreviewDirectory(work: GitopsWork, signal?: AbortSignal): Promise<string | undefined> {
+    const { previewDirectory, previewTemplate } = work.target;
+    if (previewDirectory === undefined) return undefined;
+    const directory = checkRepositoryPath(previewDirectory);
+    if (await exists(join(work.cloneDir, directory))) return undefined;
+    if (previewTemplate === undefined) {
+      throw new TargetApplyError(
+        `${describeTarget(work)}: ${directory} does not exist and no previewTemplate is set`,
+        false,
+      );
+    }
+    const template = await resolveRepositoryDirectory(work.cloneDir, previewTemplate).catch(
+      (error: unknown) => {
+        throw new TargetApplyError(
+          `${describeTarget(work)}: the preview template ${previewTemplate}: ${errorMessage(error)}`,
+          false,
+        );
+      },
+    );
+    await cp(template, join(work.cloneDir, directory), {
+      recursive: true,
+      errorOnExist: true,
+      verbatimSymlinks: true,
+    });
+    await work.git.run(['add', '--', directory], { cwd: work.cloneDir, signal });
+    return directory;
   }
 
   /** Validates the request and works out the clone, the remote and the credentials; touches no repository. */
@@ -207,7 +309,16 @@ export class GitopsDriver implements TargetDriver {
         false,
       );
     }
-    const target = request.target;
+    if (!PROMOTION_ID.test(request.promotionId)) {
+      throw new TargetApplyError(
+        `gitops target ${displayRemote(String(request.target.repository))}: promotion id ${JSON.stringify(request.promotionId)} is not valid`,
+        false,
+      );
+    }
+    return this.prepareTarget(request.target);
+  }
+
+  private async prepareTarget(target: GitopsTarget): Promise<GitopsWork> {
     const shown = displayRemote(String(target.repository));
     const refuse = (reason: string) =>
       new TargetApplyError(
@@ -218,8 +329,6 @@ export class GitopsDriver implements TargetDriver {
     if (target.format !== 'kustomize' && target.format !== 'helm') {
       throw refuse(`format ${JSON.stringify(target.format)} is not kustomize or helm`);
     }
-    if (!PROMOTION_ID.test(request.promotionId))
-      throw refuse(`promotion id ${JSON.stringify(request.promotionId)} is not valid`);
     if (!isValidBranchName(target.branch)) throw refuse(`"${target.branch}" is not a valid branch name`);
     let path: string;
     try {

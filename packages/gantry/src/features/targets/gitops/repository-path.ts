@@ -49,7 +49,20 @@ export function checkRepositoryPath(path: string): string {
 }
 
 /** The real location of `path` inside `workTree`, after checking that it stays there and is a regular file. */
-export async function resolveRepositoryPath(workTree: string, path: string): Promise<RepositoryPath> {
+export function resolveRepositoryPath(workTree: string, path: string): Promise<RepositoryPath> {
+  return resolveInside(workTree, path, 'file');
+}
+
+/** The real location of a directory inside `workTree` (a preview template), checked the same way. */
+export async function resolveRepositoryDirectory(workTree: string, path: string): Promise<string> {
+  return (await resolveInside(workTree, path, 'directory')).absolutePath;
+}
+
+async function resolveInside(
+  workTree: string,
+  path: string,
+  kind: 'file' | 'directory',
+): Promise<RepositoryPath> {
   const normalised = checkRepositoryPath(path);
   const root = await realpath(workTree);
   const candidate = join(root, ...normalised.split('/'));
@@ -90,7 +103,12 @@ export async function resolveRepositoryPath(workTree: string, path: string): Pro
     throw new RepositoryPathError(`${normalised} does not exist in the repository`, 'missing');
   }
   const info = await stat(real);
-  if (!info.isFile()) throw new RepositoryPathError(`${normalised} is not a file`, 'not-a-file');
+  if (kind === 'file' && !info.isFile()) {
+    throw new RepositoryPathError(`${normalised} is not a file`, 'not-a-file');
+  }
+  if (kind === 'directory' && !info.isDirectory()) {
+    throw new RepositoryPathError(`${normalised} is not a directory`, 'not-a-file');
+  }
   return { absolutePath: real, relativePath: relative(root, real).split(sep).join('/') };
 }
 
