@@ -17,6 +17,7 @@ import type { ReleaseDto } from '../releases/releases.dto.js';
 import { translateGithub } from './github.webhook.js';
 import { webhookDeliveries } from './webhooks.tables.js';
 import type { WebhookReceiptDto } from './webhooks.dto.js';
+import { WebhooksService } from './webhooks.service.js';
 
 // The webhook endpoints in a whole server on a real database: GitHub's
 // published examples end up in the outbox as the right events, signatures
@@ -508,6 +509,52 @@ describe.each(databaseKinds())('webhooks on %s', (database) => {
     });
   });
 
+  describe('deliveries', () => {
+    it('writes a delivery sent several times at once exactly once', async () => {
+      const [payload] = githubExamples('push');
+      const delivery = randomUUID();
+      const answers = await Promise.all(Array.from({ length: 5 }, () => github('push', payload, delivery)));
+      expect(answers.map((answer) => answer.body.outcome).sort()).toEqual([
+        'accepted',
+        'duplicate',
+        'duplicate',
+        'duplicate',
+        'duplicate',
+      ]);
+      expect(await outboxFor(delivery)).toHaveLength(1);
+    });
+
+    it('forgets recorded deliveries older than the outbox retention', async () => {
+      const db = gantry.server.database.db;
+      const old = `old-${randomUUID()}`;
+      await db.insert(webhookDeliveries).values({
+        provider: 'github',
+        deliveryId: old,
+        event: 'push',
+        events: 1,
+        receivedAt: new Date(Date.now() - 8 * 86_400_000),
+      });
+      const before = await deliveryCount();
+      expect(await gantry.server.app.get(WebhooksService).prune()).toBe(1);
+      expect(await deliveryCount()).toBe(before - 1);
+      expect(await db.select().from(webhookDeliveries).where(eq(webhookDeliveries.deliveryId, old))).toEqual(
+        [],
+      );
+    });
+
+    it('are described in the OpenAPI document as public operations, outside the API token scheme', async () => {
+      const document = (await (await fetch(`${gantry.server.url}/api/openapi.json`)).json()) as {
+        paths: Record<string, { post?: { security?: unknown[]; 'x-gantry-required-role'?: string } }>;
+      };
+      for (const provider of ['github', 'gitlab', 'alertmanager', 'ci']) {
+        expect(document.paths[`/api/v1/webhooks/${provider}`]?.post).toMatchObject({
+          security: [],
+          'x-gantry-required-role': 'public',
+        });
+      }
+    });
+  });
+
   describe('an endpoint without a secret', () => {
     it.each(['github', 'gitlab', 'alertmanager', 'ci'])(
       '%s answers 404 and reads nothing',
@@ -528,7 +575,7 @@ describe.each(databaseKinds())('webhooks on %s', (database) => {
     it('counts deliveries by provider and outcome on /metrics', async () => {
       expect(await metric('github', 'accepted')).toBeGreaterThan(0);
       expect(await metric('github', 'ignored')).toBeGreaterThan(0);
-      expect(await metric('github', 'duplicate')).toBe(1);
+      expect(await metric('github', 'duplicate')).toBe(5);
       expect(await metric('github', 'unauthorized')).toBeGreaterThanOrEqual(4);
       expect(await metric('github', 'invalid')).toBeGreaterThanOrEqual(2);
       expect(await metric('github', 'too_large')).toBe(1);
