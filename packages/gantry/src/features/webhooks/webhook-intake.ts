@@ -28,6 +28,7 @@ import { outcomeForStatus, WebhookMetrics, type WebhookOutcome } from './webhook
 // (`@RouteConfig({ webhook: 'github' })`). For those, in Fastify's
 // preParsing stage:
 //   1. no secret configured              → 404, the body is not read
+//      (a secret file that cannot be read → 503, and the log says why)
 //   2. the body is read, at most 1 MiB   → 413 beyond (by Content-Length, or while reading a chunked body)
 //   3. the signature or token is checked → 401, before the body is parsed
 // and only then does the JSON parser see the body (a replay of the bytes
