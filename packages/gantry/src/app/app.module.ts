@@ -19,6 +19,8 @@ import { releaseOperations } from '../features/releases/releases.openapi.js';
 import { localTargetOperations } from '../features/local-target/local-target.openapi.js';
 import { rolloutOperations } from '../features/rollouts/rollouts.openapi.js';
 import { previewOperations } from '../features/previews/previews.openapi.js';
+import { WebhooksModule } from '../features/webhooks/webhooks.module.js';
+import { webhookOperations } from '../features/webhooks/webhooks.openapi.js';
 import type { Delivery } from './delivery.js';
 import { DATABASE, DELIVERY, EVENT_BACKBONE, GANTRY_CONFIG, LOGGER } from './tokens.js';
 
@@ -66,6 +68,7 @@ export const apiOperations = [
   ...rolloutOperations,
   ...localTargetOperations,
   ...previewOperations,
+  ...webhookOperations,
 ];
 
 /** The root module: features are added to `imports` as they arrive. */
@@ -80,6 +83,7 @@ export class AppModule {
         EventsModule,
         AccessModule,
         DeliveryModule,
+        WebhooksModule.register(context.metrics),
         OpenApiModule.register(apiOperations),
       ],
     };

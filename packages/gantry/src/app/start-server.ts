@@ -9,7 +9,7 @@ import type { Transport } from '../features/events/transports/transport.js';
 import type { DatabaseHandle } from '../platform/database/database.js';
 import { runMigrations } from '../platform/database/migrate.js';
 import { createHttpApp } from '../platform/http/http-app.js';
-import { createLogger, type Logger } from '../platform/logging/logger.js';
+import { createLogger, type LogDestination, type Logger } from '../platform/logging/logger.js';
 import { BackboneMetrics } from '../features/events/backbone-metrics.js';
 import { HttpMetrics, MetricsRegistry } from '../platform/metrics/metrics.js';
 import { initTracing, type SpanExporter, type TracingHandle } from '../platform/telemetry/tracing.js';
@@ -53,6 +53,8 @@ export interface StartServerOptions {
   applyLeaseMs?: number;
   /** How long the relay's outbox partition leases last (tests shorten it). */
   relayLeaseMs?: number;
+  /** Write the log here instead of stdout (tests read it). */
+  logDestination?: LogDestination;
 }
 
 /**
@@ -66,7 +68,7 @@ export async function startServer(
   options: StartServerOptions = {},
 ): Promise<RunningServer> {
   const { handleSignals = true } = options;
-  const logger = createLogger(config.log);
+  const logger = createLogger(config.log, options.logDestination);
   const tracing = initTracing({
     serviceName: config.telemetry.serviceName,
     otlpEndpoint: config.telemetry.otlpEndpoint,

@@ -18,7 +18,7 @@ export function auditCommand(): Command {
       .description(
         'read the audit log, newest first: who did what to what, and why (needs an approver token)',
       )
-      .option('--actor <name>', 'only this actor (a token name, or system:…)')
+      .option('--actor <name>', 'only this actor (a token name, system:… or webhook:…)')
       .option('--action <action>', 'only this action; a trailing * matches a prefix (promotion.*)')
       .option('--target <target>', 'only this target; a trailing * matches a prefix (promotion/*)')
       .option('--since <when>', 'only entries since then: a duration back (24h, 7d) or an ISO time')

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { loadConfig, SETTINGS, type SettingName } from '../config/config.js';
-import { redactUrl } from '../shared/redact.js';
+import { REDACTED, redactUrl } from '../shared/redact.js';
+import { isSecretReference } from '../shared/secret-reference.js';
 import { printJson, printTable } from './output.js';
 
 export function serverCommand(): Command {
@@ -74,10 +75,16 @@ Examples:
       const rows = (Object.keys(SETTINGS) as SettingName[]).map((name) => {
         const setting = SETTINGS[name] as { default?: string; secret?: boolean; description: string };
         const raw = process.env[name];
-        const value = raw ? (setting.secret ? redactUrl(raw) : raw) : (setting.default ?? '(unset)');
+        const value = raw ? (setting.secret ? shownSecret(raw) : raw) : (setting.default ?? '(unset)');
         return { name, value, source: raw ? 'environment' : 'default', description: setting.description };
       });
       if (options.json) return printJson(rows);
       printTable(rows, ['name', 'value', 'source']);
     });
+}
+
+/** A secret setting as `gantry config` shows it: a URL without its password, a reference as written, a bare secret not at all. */
+function shownSecret(raw: string): string {
+  if (isSecretReference(raw)) return raw;
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? redactUrl(raw) : REDACTED;
 }

@@ -1,3 +1,4 @@
+import { isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { parseDuration } from '../shared/duration.js';
 import { redactUrl } from '../shared/redact.js';
@@ -51,6 +52,18 @@ function urlWithProtocols(protocols: string[]) {
     { message: `is not a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}` },
   );
 }
+
+/**
+ * A webhook secret: the secret itself, or a reference to it (`file:/absolute/path`,
+ * `env:NAME`) resolved when a delivery arrives, so a rotated file is picked up.
+ * Unset: the endpoint answers 404.
+ */
+const webhookSecret = z
+  .string()
+  .refine((text) => !text.startsWith('file:') || isAbsolute(text.slice('file:'.length)), {
+    message: 'is a file: reference with a relative path; write file:/absolute/path',
+  })
+  .optional();
 
 export const SETTINGS = {
   GANTRY_HOST: setting({
@@ -184,6 +197,34 @@ export const SETTINGS = {
     example: 'gantry-eu-west',
     schema: z.string().min(1, 'is empty'),
   }),
+  GANTRY_GITHUB_WEBHOOK_SECRET: setting({
+    description:
+      'Secret of the GitHub webhook (POST /api/v1/webhooks/github), or file:/path to it. Unset: the endpoint answers 404.',
+    example: 'file:/run/secrets/github-webhook',
+    schema: webhookSecret,
+    secret: true,
+  }),
+  GANTRY_GITLAB_WEBHOOK_TOKEN: setting({
+    description:
+      'Secret token of the GitLab webhook (POST /api/v1/webhooks/gitlab), or file:/path to it. Unset: the endpoint answers 404.',
+    example: 'file:/run/secrets/gitlab-webhook',
+    schema: webhookSecret,
+    secret: true,
+  }),
+  GANTRY_ALERTMANAGER_TOKEN: setting({
+    description:
+      'Bearer token (or basic-auth password) Alertmanager sends to POST /api/v1/webhooks/alertmanager, or file:/path to it. Unset: 404.',
+    example: 'file:/run/secrets/alertmanager-token',
+    schema: webhookSecret,
+    secret: true,
+  }),
+  GANTRY_CI_WEBHOOK_SECRET: setting({
+    description:
+      'Secret CI signs POST /api/v1/webhooks/ci with (X-Gantry-Signature), or file:/path to it. Unset: the endpoint answers 404.',
+    example: 'file:/run/secrets/ci-webhook',
+    schema: webhookSecret,
+    secret: true,
+  }),
 } as const;
 
 type Settings = typeof SETTINGS;
@@ -200,6 +241,13 @@ export interface GantryConfig {
   shutdownTimeoutMs: number;
   previews: { ports: { from: number; to: number }; ttlMs: number };
   telemetry: { otlpEndpoint: string | undefined; serviceName: string };
+  /** Each webhook's secret as configured (the secret or a file:/env: reference); undefined: the endpoint is off. */
+  webhooks: {
+    githubSecret: string | undefined;
+    gitlabToken: string | undefined;
+    alertmanagerToken: string | undefined;
+    ciSecret: string | undefined;
+  };
 }
 
 /** Thrown for a bad environment variable; its message is the one line to print. */
@@ -250,6 +298,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
     telemetry: {
       otlpEndpoint: read(env, 'OTEL_EXPORTER_OTLP_ENDPOINT'),
       serviceName: read(env, 'OTEL_SERVICE_NAME'),
+    },
+    webhooks: {
+      githubSecret: read(env, 'GANTRY_GITHUB_WEBHOOK_SECRET'),
+      gitlabToken: read(env, 'GANTRY_GITLAB_WEBHOOK_TOKEN'),
+      alertmanagerToken: read(env, 'GANTRY_ALERTMANAGER_TOKEN'),
+      ciSecret: read(env, 'GANTRY_CI_WEBHOOK_SECRET'),
     },
   };
   if (config.consumers.retryMaxMs < config.consumers.retryBaseMs) {

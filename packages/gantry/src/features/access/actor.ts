@@ -13,7 +13,7 @@ export type { Role } from './access.tables.js';
 export const ROLES = ['viewer', 'deployer', 'approver', 'admin'] as const satisfies readonly Role[];
 
 export interface Actor {
-  /** The API token's name, or `system:…` for work Gantry does by itself. */
+  /** The API token's name, `system:…` for work Gantry does by itself, or `webhook:…` for a signed webhook. */
   name: string;
   role: Role;
   /** The stages this actor may act on; null means every stage. */
@@ -42,9 +42,22 @@ export function systemActor(what: string, requestId?: string): Actor {
   };
 }
 
-/** `token "ci" (deployer, stages develop,staging)`, or `system:scheduler (admin)`. */
+/**
+ * A signed webhook acting for the system that signed it (`webhook:ci`): it
+ * holds no API token, and may do what a deployer may (register releases).
+ */
+export function webhookActor(source: string, requestId?: string): Actor {
+  return {
+    name: `webhook:${source}`,
+    role: 'deployer',
+    stages: null,
+    ...(requestId ? { requestId } : {}),
+  };
+}
+
+/** `token "ci" (deployer, stages develop,staging)`, or `system:scheduler (admin)`, or `webhook:ci (deployer)`. */
 export function describeActor(actor: Actor): string {
-  const who = actor.name.startsWith('system:') ? actor.name : `token "${actor.name}"`;
+  const who = /^(system|webhook):/.test(actor.name) ? actor.name : `token "${actor.name}"`;
   const stages = actor.stages ? `, stages ${actor.stages.join(',') || '(none)'}` : '';
   return `${who} (${actor.role}${stages})`;
 }

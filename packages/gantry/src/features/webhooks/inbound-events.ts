@@ -15,9 +15,9 @@ export const InboundEvents = {
   ciRunCompleted: 'source.ci-run-completed',
   /** One alert of an Alertmanager notification changed status. Key: the alert's fingerprint. */
   alertChanged: 'alert.changed',
-  /** A CI asked, through the signed CI webhook, to register a release. Key: the service. */
-  releaseSubmitted: 'release.submitted',
 } as const;
+// The signed CI webhook writes no event of its own: it registers the release
+// through ReleasesService.create, whose release.registered goes through the outbox.
 
 export type SourceProvider = 'github' | 'gitlab';
 
@@ -55,7 +55,7 @@ export interface SourcePushed {
   before: string;
   /** Head after the push; 40 zeros when the ref was deleted. */
   after: string;
-  /** Oldest first, as the provider lists them (GitHub sends at most 20, GitLab 20). */
+  /** Oldest first, as the provider lists them (GitHub sends at most 2048, GitLab the newest 20). */
   commits: PushedCommit[];
   /** The provider listed fewer commits than the push holds. */
   truncated: boolean;
@@ -99,7 +99,12 @@ export interface CiRunCompleted {
 export type AlertStatus = 'firing' | 'resolved';
 
 export interface AlertChanged {
-  /** Alertmanager's group key + status, which deduplicated the delivery. */
+  /**
+   * Identifies the notification: a digest of Alertmanager's group key, the
+   * group's status and each alert's fingerprint, status and times. A retried
+   * notification has the same id and is dropped; a group that changed (an
+   * alert joined or resolved) gets a new one.
+   */
   deliveryId: string;
   receiver: string;
   fingerprint: string;
@@ -110,11 +115,4 @@ export interface AlertChanged {
   /** Absent (or Alertmanager's zero time) while firing. */
   endsAt?: string;
   generatorUrl?: string;
-}
-
-/** The body of the CI webhook: the same fields as POST /api/v1/releases. */
-export interface ReleaseSubmitted {
-  deliveryId: string;
-  /** createReleaseSchema's input (releases/releases.dto.ts), validated before it was written. */
-  release: Record<string, unknown>;
 }

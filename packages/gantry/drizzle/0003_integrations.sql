@@ -1,0 +1,54 @@
+CREATE TABLE "incidents" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"source" text NOT NULL,
+	"fingerprint" text NOT NULL,
+	"title" text NOT NULL,
+	"service" text,
+	"stage" text,
+	"status" text NOT NULL,
+	"severity" text,
+	"labels" jsonb DEFAULT '{}'::jsonb NOT NULL,
+	"promotion_id" uuid,
+	"url" text,
+	"opened_by" text NOT NULL,
+	"opened_at" timestamp with time zone NOT NULL,
+	"resolved_by" text,
+	"resolved_at" timestamp with time zone,
+	"version" integer DEFAULT 1 NOT NULL
+);
+--> statement-breakpoint
+CREATE TABLE "previews" (
+	"service" text NOT NULL,
+	"number" integer NOT NULL,
+	"stage" text NOT NULL,
+	"status" text NOT NULL,
+	"title" text NOT NULL,
+	"author" text NOT NULL,
+	"pull_request_url" text NOT NULL,
+	"head_sha" text NOT NULL,
+	"head_ref" text NOT NULL,
+	"close_reason" text,
+	"last_error" text,
+	"opened_at" timestamp with time zone NOT NULL,
+	"last_activity_at" timestamp with time zone NOT NULL,
+	"closed_at" timestamp with time zone,
+	"version" integer DEFAULT 1 NOT NULL,
+	CONSTRAINT "previews_service_number_pk" PRIMARY KEY("service","number")
+);
+--> statement-breakpoint
+CREATE TABLE "webhook_deliveries" (
+	"provider" text NOT NULL,
+	"delivery_id" text NOT NULL,
+	"event" text NOT NULL,
+	"events" integer NOT NULL,
+	"received_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "webhook_deliveries_provider_delivery_id_pk" PRIMARY KEY("provider","delivery_id")
+);
+--> statement-breakpoint
+ALTER TABLE "incidents" ADD CONSTRAINT "incidents_promotion_id_promotions_id_fk" FOREIGN KEY ("promotion_id") REFERENCES "public"."promotions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "previews" ADD CONSTRAINT "previews_service_services_name_fk" FOREIGN KEY ("service") REFERENCES "public"."services"("name") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE UNIQUE INDEX "incidents_one_open_per_fingerprint_idx" ON "incidents" USING btree ("source","fingerprint") WHERE "incidents"."status" = 'open';--> statement-breakpoint
+CREATE INDEX "incidents_service_opened_idx" ON "incidents" USING btree ("service","opened_at");--> statement-breakpoint
+CREATE INDEX "incidents_promotion_idx" ON "incidents" USING btree ("promotion_id");--> statement-breakpoint
+CREATE INDEX "previews_open_idx" ON "previews" USING btree ("status","last_activity_at") WHERE "previews"."status" <> 'closed';--> statement-breakpoint
+CREATE INDEX "webhook_deliveries_received_idx" ON "webhook_deliveries" USING btree ("received_at");
