@@ -18,6 +18,8 @@ import { DeliveryModule } from '../features/promotions/delivery.module.js';
 import { releaseOperations } from '../features/releases/releases.openapi.js';
 import { localTargetOperations } from '../features/local-target/local-target.openapi.js';
 import { rolloutOperations } from '../features/rollouts/rollouts.openapi.js';
+import { IncidentsModule } from '../features/incidents/incidents.controller.js';
+import { incidentOperations } from '../features/incidents/incidents.openapi.js';
 import type { Delivery } from './delivery.js';
 import { DATABASE, DELIVERY, EVENT_BACKBONE, GANTRY_CONFIG, LOGGER } from './tokens.js';
 
@@ -64,6 +66,7 @@ export const apiOperations = [
   ...promotionOperations,
   ...rolloutOperations,
   ...localTargetOperations,
+  ...incidentOperations,
 ];
 
 /** The root module: features are added to `imports` as they arrive. */
@@ -78,6 +81,7 @@ export class AppModule {
         EventsModule,
         AccessModule,
         DeliveryModule,
+        IncidentsModule,
         OpenApiModule.register(apiOperations),
       ],
     };

@@ -21,6 +21,8 @@ import { TrafficMetrics } from '../features/local-target/proxy/traffic-metrics.j
 import { registerRolloutConsumers } from '../features/rollouts/rollout-events.js';
 import { RolloutRunner } from '../features/rollouts/rollout-runner.js';
 import { RolloutsService } from '../features/rollouts/rollouts.service.js';
+import { registerIncidentConsumers } from '../features/incidents/incident-consumers.js';
+import { IncidentsService, type IncidentSettings } from '../features/incidents/incidents.service.js';
 
 export interface DeliveryOptions {
   database: DatabaseHandle;
@@ -37,6 +39,8 @@ export interface DeliveryOptions {
   /** Override the gitops driver (tests); the local driver is always there. */
   drivers?: readonly TargetDriver[];
   applyLeaseMs?: number;
+  /** Alert label names and the default rollback window (GANTRY_ALERT_*_LABEL, GANTRY_ROLLBACK_WINDOW). */
+  incidents?: IncidentSettings;
 }
 
 /**
@@ -54,6 +58,7 @@ export class Delivery {
   readonly rollouts: RolloutsService;
   readonly localStages: LocalStages;
   readonly trafficMetrics: TrafficMetrics;
+  readonly incidents: IncidentsService;
 
   constructor(options: DeliveryOptions) {
     const { database, backbone, logger } = options;
@@ -104,6 +109,15 @@ export class Delivery {
     this.rollouts = new RolloutsService(database, this.promotions, this.rolloutRunner);
     registerPromotionConsumers(backbone.consumers, this.promotions, logger);
     registerRolloutConsumers(backbone.consumers, this.rolloutRunner);
+    this.incidents = new IncidentsService(
+      database,
+      backbone.events,
+      this.promotions,
+      this.rollouts,
+      logger,
+      options.incidents,
+    );
+    registerIncidentConsumers(backbone.consumers, this.incidents);
   }
 
   /** Brings local stages back as they were (adopting their replicas), then resumes applies and rollouts. */

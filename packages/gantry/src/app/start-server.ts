@@ -114,6 +114,10 @@ export async function startServer(
     logDir: join(config.database.dataDir, 'logs'),
     metricsRegistry: metrics.registry,
     applyLeaseMs: options.applyLeaseMs,
+    incidents: {
+      labels: { service: config.incidents.serviceLabel, stage: config.incidents.stageLabel },
+      rollbackWindowMs: config.incidents.rollbackWindowMs,
+    },
   });
 
   let app: NestFastifyApplication;

@@ -162,6 +162,25 @@ export const SETTINGS = {
     example: 'gantry-eu-west',
     schema: z.string().min(1, 'is empty'),
   }),
+  GANTRY_ALERT_SERVICE_LABEL: setting({
+    description: 'Alert label that names the service an Alertmanager alert is about.',
+    default: 'service',
+    example: 'app',
+    schema: z.string().min(1, 'is empty'),
+  }),
+  GANTRY_ALERT_STAGE_LABEL: setting({
+    description: 'Alert label that names the stage; an alert without it opens a service-level incident.',
+    default: 'stage',
+    example: 'env',
+    schema: z.string().min(1, 'is empty'),
+  }),
+  GANTRY_ROLLBACK_WINDOW: setting({
+    description:
+      'How long after a promotion succeeded an incident still rolls it back, on stages with rollbackOnIncident: true.',
+    default: '30m',
+    example: '1h',
+    schema: duration,
+  }),
 } as const;
 
 type Settings = typeof SETTINGS;
@@ -177,6 +196,7 @@ export interface GantryConfig {
   consumers: { concurrency: number; maxAttempts: number; retryBaseMs: number; retryMaxMs: number };
   shutdownTimeoutMs: number;
   telemetry: { otlpEndpoint: string | undefined; serviceName: string };
+  incidents: { serviceLabel: string; stageLabel: string; rollbackWindowMs: number };
 }
 
 /** Thrown for a bad environment variable; its message is the one line to print. */
@@ -226,6 +246,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
     telemetry: {
       otlpEndpoint: read(env, 'OTEL_EXPORTER_OTLP_ENDPOINT'),
       serviceName: read(env, 'OTEL_SERVICE_NAME'),
+    },
+    incidents: {
+      serviceLabel: read(env, 'GANTRY_ALERT_SERVICE_LABEL'),
+      stageLabel: read(env, 'GANTRY_ALERT_STAGE_LABEL'),
+      rollbackWindowMs: read(env, 'GANTRY_ROLLBACK_WINDOW'),
     },
   };
   if (config.consumers.retryMaxMs < config.consumers.retryBaseMs) {

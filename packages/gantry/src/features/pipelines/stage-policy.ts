@@ -20,6 +20,8 @@ export interface StagePolicy {
   activeFreeze(at: Date): FreezeWindow | undefined;
   target: TargetSpec;
   strategy: StrategySpec;
+  /** Roll back on incidents; `windowMs` undefined means the configured default window. */
+  rollbackOnIncident?: { windowMs?: number };
 }
 
 /** A stored revision's spec (JSON from the database) as the typed declaration it was validated as. */
@@ -60,6 +62,13 @@ function policyOf(stage: StageSpec): StagePolicy {
     },
     target: stage.target,
     strategy: stage.strategy,
+    ...(stage.rollbackOnIncident
+      ? {
+          rollbackOnIncident: stage.rollbackOnIncident.window
+            ? { windowMs: stage.rollbackOnIncident.window.ms }
+            : {},
+        }
+      : {}),
   };
 }
 
