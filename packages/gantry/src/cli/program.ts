@@ -4,6 +4,7 @@ import { auditCommand } from './audit.command.js';
 import { deadLettersCommand } from './dead-letters.command.js';
 import { deliveryCommands } from './delivery-commands.js';
 import { demoCommand } from './demo.command.js';
+import { incidentCommand } from './incident.command.js';
 import { configCommand, migrateCommand, serverCommand } from './server.command.js';
 import { tokenCommand } from './token.command.js';
 
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   program.addCommand(deadLettersCommand());
   program.addCommand(tokenCommand());
   program.addCommand(auditCommand());
+  program.addCommand(incidentCommand());
   program.addCommand(demoCommand());
 
   program.addHelpText(
@@ -52,6 +54,7 @@ Examples:
   $ gantry audit --since 24h                       who did what, and why
   $ gantry logs checkout --stage prod --follow     a local stage's replica logs
   $ gantry promotion resume 01934f0e-…             continue a paused canary
+  $ gantry incident list --status open             incidents not resolved yet
   $ gantry demo                                    the whole story on this machine (npm start)
 
 Commands that talk to the API read GANTRY_URL and GANTRY_TOKEN (or --url and --token);

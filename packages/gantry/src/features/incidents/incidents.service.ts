@@ -201,6 +201,10 @@ export class IncidentsService {
    * resolved resolves it.
    */
   async onAlert(tx: Tx, alert: AlertChanged, hooks: AfterCommit): Promise<void> {
+    if (!alert.fingerprint) {
+      this.logger.warn({ deliveryId: alert.deliveryId }, 'an alert without a fingerprint was ignored');
+      return;
+    }
     const mapped = alertIncident(alert, this.settings.labels);
     const open = await findOpenIncident(tx, ALERTMANAGER_SOURCE, mapped.fingerprint);
     if (alert.status === 'resolved') {
