@@ -10,6 +10,8 @@ import { databaseKinds } from '../../testing/test-backends.js';
 import { startTestServer, type TestServer } from '../../testing/test-server.js';
 import { waitFor } from '../../testing/wait-for.js';
 import { outbox } from '../events/events.tables.js';
+import { findPromotion, updatePromotion } from '../promotions/promotions.repository.js';
+import { findRollout, updateRollout } from '../rollouts/rollouts.repository.js';
 import type { PromotionDto } from '../promotions/promotions.dto.js';
 import type { ReleaseDto } from '../releases/releases.dto.js';
 import { InboundEvents, type AlertChanged } from '../webhooks/inbound-events.js';
@@ -43,25 +45,24 @@ interface Ports {
   shop: number;
   cart: number;
   web: number;
+  api: number;
 }
+
+const PAUSED_CANARY = `      rollbackOnIncident: true
+      strategy:
+        type: canary
+        steps:
+          - setWeight: 50
+          - pause: {}
+`;
 
 function pipeline(behaviourDir: string, ports: Ports): string {
   return [
     // No rollbackOnIncident: incidents are only opened and linked.
     localService('docs', ports.docs, behaviourDir),
     // A canary that waits for a person after its first step: still Verifying when the alert fires.
-    localService(
-      'shop',
-      ports.shop,
-      behaviourDir,
-      `      rollbackOnIncident: true
-      strategy:
-        type: canary
-        steps:
-          - setWeight: 50
-          - pause: {}
-`,
-    ),
+    localService('shop', ports.shop, behaviourDir, PAUSED_CANARY),
+    localService('api', ports.api, behaviourDir, PAUSED_CANARY),
     localService('cart', ports.cart, behaviourDir, '      rollbackOnIncident: { window: 1h }\n'),
     localService('web', ports.web, behaviourDir, '      rollbackOnIncident: { window: 1s }\n'),
   ].join('---\n');
@@ -78,6 +79,7 @@ describe.each(databaseKinds())('incidents on %s', (database) => {
       shop: await freePort(),
       cart: await freePort(),
       web: await freePort(),
+      api: await freePort(),
     };
     gantry = await startTestServer({ database });
     const applied = await gantry.api('PUT', '/api/v1/pipelines', {
@@ -323,6 +325,48 @@ describe.each(databaseKinds())('incidents on %s', (database) => {
     expect(second.promotionId).toBe(rollback.id);
     expect(second.rollback).toMatchObject({ action: 'skipped' });
     expect(second.rollback!.reason).toContain('was itself a rollback');
+  });
+
+  it('waits for a canary that is already being made stable, then rolls back its success', async () => {
+    const stable = await succeeded('api');
+    const candidate = await release('api');
+    const started = await promotionOf('api', candidate.version);
+    await until(started.id, (promotion) => promotion.rollout?.status === 'Paused');
+    // As if someone had just promoted it in full: the rollout is promoting, no runner has taken it yet.
+    const { db } = gantry.server.database;
+    await updateRollout(db, (await findRollout(db, started.id))!, {
+      status: 'Promoting',
+      pausedUntil: null,
+      pauseReason: null,
+      message: 'promoted in full',
+    });
+
+    await alert('fp-api', { service: 'api', stage: 'prod' }, { summary: 'api latency' });
+    const waiting = await decidedIncident('api');
+    expect(waiting.rollback).toMatchObject({ action: 'pending', promotionId: started.id });
+
+    // The runner finishes the promotion; the incident's timer then rolls the success back.
+    await updatePromotion(db, (await findPromotion(db, started.id))!, { applyLeaseUntil: null });
+    gantry.server.delivery.rolloutRunner.kick(started.id);
+    expect((await finished(started.id)).phase).toBe('Succeeded');
+    const decided = await waitFor(
+      async () => {
+        const [incident] = await incidents('service=api');
+        return incident?.rollback?.action === 'promoted' ? incident : undefined;
+      },
+      { what: 'the rollback after the promotion succeeded' },
+    );
+    // The rollback promotion goes through the stage's canary like any other (it pauses there too).
+    const rollback = await gantry.api<PromotionDto>(
+      'GET',
+      `/api/v1/promotions/${decided.rollback!.promotionId}`,
+    );
+    expect(rollback.body).toMatchObject({
+      trigger: 'rollback',
+      version: stable.version,
+      requestedBy: `incident:${decided.id}`,
+    });
+    expect(decided.rollback!.reason).toContain('had just succeeded');
   });
 
   it('only links a success outside the window', async () => {
