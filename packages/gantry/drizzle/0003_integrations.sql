@@ -14,6 +14,7 @@ CREATE TABLE "incidents" (
 	"opened_at" timestamp with time zone NOT NULL,
 	"resolved_by" text,
 	"resolved_at" timestamp with time zone,
+	"rollback" jsonb,
 	"version" integer DEFAULT 1 NOT NULL
 );
 --> statement-breakpoint

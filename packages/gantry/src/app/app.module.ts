@@ -21,6 +21,8 @@ import { rolloutOperations } from '../features/rollouts/rollouts.openapi.js';
 import { previewOperations } from '../features/previews/previews.openapi.js';
 import { WebhooksModule } from '../features/webhooks/webhooks.module.js';
 import { webhookOperations } from '../features/webhooks/webhooks.openapi.js';
+import { IncidentsModule } from '../features/incidents/incidents.controller.js';
+import { incidentOperations } from '../features/incidents/incidents.openapi.js';
 import type { Delivery } from './delivery.js';
 import { DATABASE, DELIVERY, EVENT_BACKBONE, GANTRY_CONFIG, LOGGER } from './tokens.js';
 
@@ -69,6 +71,7 @@ export const apiOperations = [
   ...localTargetOperations,
   ...previewOperations,
   ...webhookOperations,
+  ...incidentOperations,
 ];
 
 /** The root module: features are added to `imports` as they arrive. */
@@ -84,6 +87,7 @@ export class AppModule {
         AccessModule,
         DeliveryModule,
         WebhooksModule.register(context.metrics),
+        IncidentsModule,
         OpenApiModule.register(apiOperations),
       ],
     };

@@ -24,6 +24,8 @@ import { TrafficMetrics } from '../features/local-target/proxy/traffic-metrics.j
 import { registerRolloutConsumers } from '../features/rollouts/rollout-events.js';
 import { RolloutRunner } from '../features/rollouts/rollout-runner.js';
 import { RolloutsService } from '../features/rollouts/rollouts.service.js';
+import { registerIncidentConsumers } from '../features/incidents/incident-consumers.js';
+import { IncidentsService, type IncidentSettings } from '../features/incidents/incidents.service.js';
 
 export interface DeliveryOptions {
   database: DatabaseHandle;
@@ -42,6 +44,8 @@ export interface DeliveryOptions {
   applyLeaseMs?: number;
   /** Ports of local preview stages and how long a quiet preview lives (GANTRY_PREVIEW_PORTS, GANTRY_PREVIEW_TTL). */
   previews?: { ports: PortRange; ttlMs: number };
+  /** Alert label names and the default rollback window (GANTRY_ALERT_*_LABEL, GANTRY_ROLLBACK_WINDOW). */
+  incidents?: IncidentSettings;
 }
 
 const DEFAULT_PREVIEWS = { ports: { from: 9100, to: 9199 }, ttlMs: 7 * 24 * 3_600_000 };
@@ -63,6 +67,7 @@ export class Delivery {
   readonly trafficMetrics: TrafficMetrics;
   readonly previews: PreviewsService;
   readonly previewTeardown: PreviewTeardown;
+  readonly incidents: IncidentsService;
 
   constructor(options: DeliveryOptions) {
     const { database, backbone, logger } = options;
@@ -134,6 +139,15 @@ export class Delivery {
     registerPromotionConsumers(backbone.consumers, this.promotions, logger);
     registerRolloutConsumers(backbone.consumers, this.rolloutRunner);
     registerPreviewConsumers(backbone.consumers, this.previews);
+    this.incidents = new IncidentsService(
+      database,
+      backbone.events,
+      this.promotions,
+      this.rollouts,
+      logger,
+      options.incidents,
+    );
+    registerIncidentConsumers(backbone.consumers, this.incidents);
   }
 
   /** Brings local stages back as they were (adopting their replicas), then resumes applies and rollouts. */

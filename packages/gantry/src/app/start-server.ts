@@ -117,6 +117,10 @@ export async function startServer(
     metricsRegistry: metrics.registry,
     applyLeaseMs: options.applyLeaseMs,
     previews: config.previews,
+    incidents: {
+      labels: { service: config.incidents.serviceLabel, stage: config.incidents.stageLabel },
+      rollbackWindowMs: config.incidents.rollbackWindowMs,
+    },
   });
 
   let app: NestFastifyApplication;

@@ -5,6 +5,7 @@ import { previewsCommand } from './previews.command.js';
 import { deadLettersCommand } from './dead-letters.command.js';
 import { deliveryCommands } from './delivery-commands.js';
 import { demoCommand } from './demo.command.js';
+import { incidentCommand } from './incident.command.js';
 import { configCommand, migrateCommand, serverCommand } from './server.command.js';
 import { tokenCommand } from './token.command.js';
 
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   program.addCommand(tokenCommand());
   program.addCommand(auditCommand());
   program.addCommand(previewsCommand());
+  program.addCommand(incidentCommand());
   program.addCommand(demoCommand());
 
   program.addHelpText(
@@ -54,6 +56,7 @@ Examples:
   $ gantry audit --since 24h                       who did what, and why
   $ gantry logs checkout --stage prod --follow     a local stage's replica logs
   $ gantry promotion resume 01934f0e-…             continue a paused canary
+  $ gantry incident list --status open             incidents not resolved yet
   $ gantry demo                                    the whole story on this machine (npm start)
 
 Commands that talk to the API read GANTRY_URL and GANTRY_TOKEN (or --url and --token);

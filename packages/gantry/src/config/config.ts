@@ -225,6 +225,25 @@ export const SETTINGS = {
     schema: webhookSecret,
     secret: true,
   }),
+  GANTRY_ALERT_SERVICE_LABEL: setting({
+    description: 'Alert label that names the service an Alertmanager alert is about.',
+    default: 'service',
+    example: 'app',
+    schema: z.string().min(1, 'is empty'),
+  }),
+  GANTRY_ALERT_STAGE_LABEL: setting({
+    description: 'Alert label that names the stage; an alert without it opens a service-level incident.',
+    default: 'stage',
+    example: 'env',
+    schema: z.string().min(1, 'is empty'),
+  }),
+  GANTRY_ROLLBACK_WINDOW: setting({
+    description:
+      'How long after a promotion succeeded an incident still rolls it back, on stages with rollbackOnIncident: true.',
+    default: '30m',
+    example: '1h',
+    schema: duration,
+  }),
 } as const;
 
 type Settings = typeof SETTINGS;
@@ -248,6 +267,7 @@ export interface GantryConfig {
     alertmanagerToken: string | undefined;
     ciSecret: string | undefined;
   };
+  incidents: { serviceLabel: string; stageLabel: string; rollbackWindowMs: number };
 }
 
 /** Thrown for a bad environment variable; its message is the one line to print. */
@@ -304,6 +324,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
       gitlabToken: read(env, 'GANTRY_GITLAB_WEBHOOK_TOKEN'),
       alertmanagerToken: read(env, 'GANTRY_ALERTMANAGER_TOKEN'),
       ciSecret: read(env, 'GANTRY_CI_WEBHOOK_SECRET'),
+    },
+    incidents: {
+      serviceLabel: read(env, 'GANTRY_ALERT_SERVICE_LABEL'),
+      stageLabel: read(env, 'GANTRY_ALERT_STAGE_LABEL'),
+      rollbackWindowMs: read(env, 'GANTRY_ROLLBACK_WINDOW'),
     },
   };
   if (config.consumers.retryMaxMs < config.consumers.retryBaseMs) {

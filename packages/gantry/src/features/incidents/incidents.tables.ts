@@ -3,6 +3,15 @@ import { index, integer, jsonb, pgTable, text, uniqueIndex, uuid } from 'drizzle
 import { timestamptz } from '../../platform/database/columns.js';
 import { promotions } from '../promotions/promotions.tables.js';
 
+export interface IncidentRollback {
+  /** withdrawn: a verifying canary was rolled back; promoted: a rollback promotion started; pending: waits for the promotion to finish; skipped: nothing done. */
+  action: 'withdrawn' | 'promoted' | 'pending' | 'skipped';
+  /** The promotion withdrawn, or the rollback promotion started. */
+  promotionId: string | null;
+  reason: string;
+  at: string;
+}
+
 /**
  * A production problem: opened by an alert (Alertmanager) or by hand, mapped
  * to a service and stage when its labels say which, and linked to the
@@ -27,9 +36,17 @@ export const incidents = pgTable(
     promotionId: uuid('promotion_id').references(() => promotions.id),
     url: text('url'),
     openedBy: text('opened_by').notNull(),
+    /** When the problem started: the alert's startsAt, or when it was opened by hand. */
     openedAt: timestamptz('opened_at').notNull(),
     resolvedBy: text('resolved_by'),
     resolvedAt: timestamptz('resolved_at'),
+    /**
+     * What Gantry did about the linked promotion when the incident opened
+     * (stage with rollbackOnIncident): withdrew its canary, started a rollback
+     * promotion, waits for it to finish, or why it did nothing. Set once an
+     * action is taken, so no incident ever rolls back twice.
+     */
+    rollback: jsonb('rollback').$type<IncidentRollback | null>(),
     version: integer('version').notNull().default(1),
   },
   (table) => [

@@ -536,7 +536,7 @@ describe('service spec', () => {
       {
         path: ['spec', 'stages', 0, 'colour'],
         message:
-          'unknown key; expected one of name, preview, requires, promotion, approvals, gates, freeze, strategy, target',
+          'unknown key; expected one of name, preview, requires, promotion, approvals, gates, freeze, strategy, target, rollbackOnIncident',
         atKey: true,
       },
       {
@@ -585,6 +585,32 @@ describe('service spec', () => {
     ]);
     expect(issues([], { stages: [] })).toEqual([
       { path: ['spec', 'stages'], message: 'must list at least 1 item' },
+    ]);
+  });
+
+  it('reads rollbackOnIncident: true, a window, or false (the same as leaving it out)', () => {
+    const spec = parse([
+      { name: 'develop', target: local, rollbackOnIncident: false },
+      { name: 'staging', target: local, rollbackOnIncident: true },
+      { name: 'prod', target: local, rollbackOnIncident: { window: '1h' } },
+      { name: 'eu', target: local, requires: ['prod'], rollbackOnIncident: {} },
+    ]);
+    expect(spec.stages.map((stage) => stage.rollbackOnIncident)).toEqual([
+      undefined,
+      {},
+      { window: { text: '1h', ms: 3_600_000 } },
+      {},
+    ]);
+    const [problem] = issues([{ name: 'prod', target: local, rollbackOnIncident: { window: '0s' } }]);
+    expect(problem).toEqual({
+      path: ['spec', 'stages', 0, 'rollbackOnIncident', 'window'],
+      message: 'must be longer than 0',
+    });
+    expect(issues([{ name: 'prod', target: local, rollbackOnIncident: 'yes' }])[0]?.path).toEqual([
+      'spec',
+      'stages',
+      0,
+      'rollbackOnIncident',
     ]);
   });
 

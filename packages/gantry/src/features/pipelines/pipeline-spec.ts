@@ -97,6 +97,17 @@ export interface StageSpec {
   freeze: FreezeWindowSpec[];
   strategy: StrategySpec;
   target: TargetSpec;
+  /** Roll back automatically when an incident hits this stage; absent: never. */
+  rollbackOnIncident?: RollbackOnIncidentSpec;
+}
+
+/**
+ * An incident linked to a promotion into the stage rolls it back: a promotion
+ * still verifying is withdrawn; one that succeeded less than `window` ago
+ * (default GANTRY_ROLLBACK_WINDOW) gets a rollback promotion.
+ */
+export interface RollbackOnIncidentSpec {
+  window?: DurationSpec;
 }
 
 /** A pull request's stage is named `pr-<number>`; no declared stage may take such a name. */
@@ -792,6 +803,20 @@ const stage = strict({
   freeze: z.array(freezeWindow).prefault([]).describe('Periods in which the stage accepts no promotion.'),
   strategy,
   target,
+  rollbackOnIncident: z
+    .union([
+      z.boolean(),
+      strict({
+        window: duration(
+          'How long after a promotion succeeded an incident still rolls it back (default GANTRY_ROLLBACK_WINDOW, 30m).',
+          { positive: true },
+        ).optional(),
+      }),
+    ])
+    .optional()
+    .describe(
+      'Roll back when an incident hits the stage: a verifying promotion is withdrawn, one that succeeded within the window gets a rollback promotion. true, or { window: 30m }.',
+    ),
 }).describe('One environment of the pipeline.');
 
 type ParsedStage = z.output<typeof stage>;
@@ -1021,6 +1046,12 @@ export const serviceSpecSchema = serviceDocument.transform((document): ServiceSp
       target: normaliseTarget(item.target, spec.image),
     };
     if (item.approvals !== undefined) stageSpec.approvals = item.approvals;
+    if (item.rollbackOnIncident === true) stageSpec.rollbackOnIncident = {};
+    else if (typeof item.rollbackOnIncident === 'object') {
+      stageSpec.rollbackOnIncident = item.rollbackOnIncident.window
+        ? { window: item.rollbackOnIncident.window }
+        : {};
+    }
     return stageSpec;
   });
   const previewIndex = spec.stages.findIndex((item) => item.preview !== false);

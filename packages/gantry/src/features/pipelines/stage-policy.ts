@@ -30,6 +30,8 @@ export interface StagePolicy {
   strategy: StrategySpec;
   /** Set for a pull request's stage (`pr-<number>`), made from the service's preview stage. */
   preview?: { number: number; options: PreviewOptions };
+  /** Roll back on incidents; `windowMs` undefined means the configured default window. */
+  rollbackOnIncident?: { windowMs?: number };
 }
 
 /** A stored revision's spec (JSON from the database) as the typed declaration it was validated as. */
@@ -94,6 +96,13 @@ function policyOf(stage: StageSpec): StagePolicy {
     },
     target: stage.target,
     strategy: stage.strategy,
+    ...(stage.rollbackOnIncident
+      ? {
+          rollbackOnIncident: stage.rollbackOnIncident.window
+            ? { windowMs: stage.rollbackOnIncident.window.ms }
+            : {},
+        }
+      : {}),
   };
 }
 

@@ -157,12 +157,31 @@ export class PromotionsService {
   ): Promise<Promotion> {
     assertRole(actor, 'deployer', 'roll back');
     assertStageAllowed(actor, input.stage, 'roll back');
-    const { db } = this.database;
-    const history = await successesInStage(db, input.service, input.stage, 200);
-    const status = await findStageStatus(db, input.service, input.stage);
+    try {
+      return await this.database.db.transaction((tx) => this.rollbackIn(tx, input, actor));
+    } catch (error) {
+      throw await this.explainConflict(error, input.service, input.stage);
+    }
+  }
+
+  /**
+   * A rollback in the caller's transaction (an incident's automatic
+   * rollback). Refusals (no earlier release, nothing to change) are thrown
+   * before anything is written; the caller checks that the stage has no
+   * active promotion first, as the insert would be refused by the database.
+   */
+  async rollbackIn(
+    tx: Tx,
+    input: { service: string; stage: string; version?: string; reason?: string },
+    actor: Actor,
+  ): Promise<Promotion> {
+    assertRole(actor, 'deployer', 'roll back');
+    assertStageAllowed(actor, input.stage, 'roll back');
+    const history = await successesInStage(tx, input.service, input.stage, 200);
+    const status = await findStageStatus(tx, input.service, input.stage);
     let release: Release | undefined;
     if (input.version) {
-      const wanted = await this.releaseOf(db, input.service, input.version);
+      const wanted = await this.releaseOf(tx, input.service, input.version);
       if (!history.some((promotion) => promotion.releaseId === wanted.id)) {
         throw new ConflictError(
           `release ${input.version} never succeeded in ${input.stage}; a rollback goes back to a release that ran there before (see gantry status ${input.service})`,
@@ -174,33 +193,27 @@ export class PromotionsService {
       if (!previous) {
         throw new ConflictError(`${input.stage} of ${input.service} has no earlier release to roll back to`);
       }
-      release = await findReleaseById(db, previous.releaseId);
+      release = await findReleaseById(tx, previous.releaseId);
     }
     if (!release) throw new NotFoundError('the release to roll back to no longer exists');
     if (release.id === status?.currentReleaseId) {
       throw new ConflictError(`${release.version} is already the current release of ${input.stage}`);
     }
     const target = release;
-    try {
-      return await db.transaction(async (tx) => {
-        const promotion = await this.create(tx, target, input.stage, {
-          trigger: 'rollback',
-          actor,
-          reason: input.reason ?? `rollback to ${target.version}`,
-          override: null,
-        });
-        await recordAudit(tx, {
-          actor,
-          action: 'promotion.rollback',
-          target: `promotion/${promotion.id}`,
-          reason: input.reason,
-          details: { service: input.service, stage: input.stage, version: target.version },
-        });
-        return promotion;
-      });
-    } catch (error) {
-      throw await this.explainConflict(error, input.service, input.stage);
-    }
+    const promotion = await this.create(tx, target, input.stage, {
+      trigger: 'rollback',
+      actor,
+      reason: input.reason ?? `rollback to ${target.version}`,
+      override: null,
+    });
+    await recordAudit(tx, {
+      actor,
+      action: 'promotion.rollback',
+      target: `promotion/${promotion.id}`,
+      reason: input.reason,
+      details: { service: input.service, stage: input.stage, version: target.version },
+    });
+    return promotion;
   }
 
   /**

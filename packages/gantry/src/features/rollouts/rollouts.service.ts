@@ -1,12 +1,15 @@
-import type { DatabaseHandle } from '../../platform/database/database.js';
+import type { DatabaseHandle, Tx } from '../../platform/database/database.js';
 import { ConflictError, NotFoundError } from '../../shared/errors.js';
 import { recordAudit } from '../access/audit.repository.js';
 import { assertRole, assertStageAllowed, type Actor } from '../access/actor.js';
 import { isTerminal, type PromotionPhase } from '../promotions/promotion-state-machine.js';
 import { findPromotion, updatePromotion, type Promotion } from '../promotions/promotions.repository.js';
 import type { PromotionsService } from '../promotions/promotions.service.js';
-import { describeStep } from './rollout-plan.js';
-import { findRollout, updateRollout, type Rollout } from './rollouts.repository.js';
+import { findRevision } from '../pipelines/pipelines.repository.js';
+import { stagePolicyOf } from '../pipelines/stage-policy.js';
+import type { AfterCommit } from '../promotions/promotion-engine.js';
+import { compileRolloutPlan, describeStep } from './rollout-plan.js';
+import { findRollout, insertRollout, updateRollout, type Rollout } from './rollouts.repository.js';
 
 /**
  * A person's hand on a running rollout: resume a pause, promote at once, or
@@ -69,6 +72,54 @@ export class RolloutsService {
       },
       actor,
     );
+  }
+
+  /**
+   * Rolls back a promotion that is still Verifying, in the caller's
+   * transaction (an incident's automatic rollback): its rollout is marked
+   * RollingBack with the reason, and the runner, kicked once the transaction
+   * committed, sends every request back to the stable version, stops the
+   * candidate and ends the promotion RolledBack with that reason. Returns
+   * undefined when it was ordered, or why it was not.
+   */
+  async rollBackIn(tx: Tx, id: string, reason: string, hooks: AfterCommit): Promise<string | undefined> {
+    const current = await findPromotion(tx, id);
+    if (!current) return `promotion ${id} does not exist`;
+    if (current.phase !== 'Verifying') return `promotion ${id} is ${current.phase}, no longer verifying`;
+    const set = {
+      status: 'RollingBack',
+      weight: 0,
+      pausedUntil: null,
+      pauseReason: null,
+      message: reason,
+    } as const;
+    let rollout = await findRollout(tx, id);
+    let ordered = false;
+    if (!rollout) {
+      // Verifying, but the runner has not stored the rollout yet: store it as rolling back.
+      const revision = await findRevision(tx, current.service, current.pipelineRevision);
+      if (!revision) return `pipeline revision ${current.pipelineRevision} of ${current.service} is missing`;
+      const policy = stagePolicyOf(revision.spec, current.stage);
+      rollout = await insertRollout(tx, {
+        id,
+        service: current.service,
+        stage: current.stage,
+        strategy: policy.strategy.type,
+        plan: compileRolloutPlan(policy.strategy),
+        ...set,
+      });
+      ordered = rollout.status === 'RollingBack' && rollout.message === reason;
+    }
+    if (!ordered) {
+      if (['Promoting', 'RollingBack', 'Completed', 'RolledBack', 'Aborted'].includes(rollout.status)) {
+        return `its rollout is already ${rollout.status === 'RollingBack' ? 'rolling back' : rollout.status.toLowerCase()}`;
+      }
+      await updateRollout(tx, rollout, set);
+    }
+    // Free a rollout that waited for a person, so a runner can claim it now.
+    if (current.applyOwner === null) await updatePromotion(tx, current, { applyLeaseUntil: null });
+    hooks.afterCommit(() => this.runner.kick(id));
+    return undefined;
   }
 
   private async command(
