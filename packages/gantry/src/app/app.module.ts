@@ -18,6 +18,9 @@ import { DeliveryModule } from '../features/promotions/delivery.module.js';
 import { releaseOperations } from '../features/releases/releases.openapi.js';
 import { localTargetOperations } from '../features/local-target/local-target.openapi.js';
 import { rolloutOperations } from '../features/rollouts/rollouts.openapi.js';
+import { NotificationsModule } from '../features/notifications/notifications.module.js';
+import { notificationOperations } from '../features/notifications/notifications.openapi.js';
+import type { NotificationsService } from '../features/notifications/notifications.service.js';
 import type { Delivery } from './delivery.js';
 import { DATABASE, DELIVERY, EVENT_BACKBONE, GANTRY_CONFIG, LOGGER } from './tokens.js';
 
@@ -28,6 +31,7 @@ export interface AppContext {
   delivery: Delivery;
   logger: Logger;
   metrics: MetricsRegistry;
+  notifications: NotificationsService;
 }
 
 /** Makes the process-wide objects injectable everywhere. */
@@ -64,6 +68,7 @@ export const apiOperations = [
   ...promotionOperations,
   ...rolloutOperations,
   ...localTargetOperations,
+  ...notificationOperations,
 ];
 
 /** The root module: features are added to `imports` as they arrive. */
@@ -78,6 +83,7 @@ export class AppModule {
         EventsModule,
         AccessModule,
         DeliveryModule,
+        NotificationsModule.register(context.notifications),
         OpenApiModule.register(apiOperations),
       ],
     };

@@ -162,6 +162,18 @@ export const SETTINGS = {
     example: 'gantry-eu-west',
     schema: z.string().min(1, 'is empty'),
   }),
+  GANTRY_NOTIFICATIONS_FILE: setting({
+    description:
+      'YAML file of notification channels (Slack, generic webhooks) and subscriptions; see docs/notifications.md. Unset: no notifications.',
+    example: '/etc/gantry/notifications.yaml',
+    schema: z.string().min(1, 'is empty').optional(),
+  }),
+  GANTRY_PUBLIC_URL: setting({
+    description:
+      'The address people reach Gantry at, for links in notifications. Unset: http://GANTRY_HOST:GANTRY_PORT.',
+    example: 'https://gantry.example.com',
+    schema: urlWithProtocols(['http:', 'https:']).optional(),
+  }),
 } as const;
 
 type Settings = typeof SETTINGS;
@@ -177,6 +189,8 @@ export interface GantryConfig {
   consumers: { concurrency: number; maxAttempts: number; retryBaseMs: number; retryMaxMs: number };
   shutdownTimeoutMs: number;
   telemetry: { otlpEndpoint: string | undefined; serviceName: string };
+  notifications: { file: string | undefined };
+  publicUrl: string | undefined;
 }
 
 /** Thrown for a bad environment variable; its message is the one line to print. */
@@ -227,6 +241,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
       otlpEndpoint: read(env, 'OTEL_EXPORTER_OTLP_ENDPOINT'),
       serviceName: read(env, 'OTEL_SERVICE_NAME'),
     },
+    notifications: { file: read(env, 'GANTRY_NOTIFICATIONS_FILE') },
+    publicUrl: read(env, 'GANTRY_PUBLIC_URL'),
   };
   if (config.consumers.retryMaxMs < config.consumers.retryBaseMs) {
     throw new ConfigError(

@@ -6,6 +6,7 @@ import { startServer, type RunningServer } from '../app/start-server.js';
 import { systemActor, type Role } from '../features/access/actor.js';
 import { TokensService } from '../features/access/tokens.service.js';
 import type { DatabaseKind } from '../platform/database/database.js';
+import type { LogDestination } from '../platform/logging/logger.js';
 import type { TransportKind } from '../features/events/transports/transport.js';
 import { freePort } from './free-port.js';
 import { createTestTransport } from './test-backbone.js';
@@ -36,6 +37,8 @@ export async function startTestServer(options: {
   database: DatabaseKind;
   transport?: TransportKind;
   env?: Record<string, string>;
+  /** Where the server's log goes (set GANTRY_LOG_LEVEL in env to fill it). */
+  logDestination?: LogDestination;
 }): Promise<TestServer> {
   const database = await createTestDatabase(options.database);
   const dataDir = mkdtempSync(join(tmpdir(), 'gantry-server-'));
@@ -51,6 +54,7 @@ export async function startTestServer(options: {
     handleSignals: false,
     database: { handle: database.handle, close: () => database.drop() },
     transport: createTestTransport(options.transport ?? 'in-process', uniqueSuffix()),
+    logDestination: options.logDestination,
   });
   await server.backbone.ready();
   const adminToken = readFileSync(server.adminTokenFile!, 'utf8').trim();
