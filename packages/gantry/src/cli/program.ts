@@ -6,6 +6,7 @@ import { deliveryCommands } from './delivery-commands.js';
 import { demoCommand } from './demo.command.js';
 import { configCommand, migrateCommand, serverCommand } from './server.command.js';
 import { tokenCommand } from './token.command.js';
+import { notificationsCommand } from './notifications.command.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   program.addCommand(tokenCommand());
   program.addCommand(auditCommand());
   program.addCommand(demoCommand());
+  program.addCommand(notificationsCommand());
 
   program.addHelpText(
     'after',
@@ -53,6 +55,7 @@ Examples:
   $ gantry logs checkout --stage prod --follow     a local stage's replica logs
   $ gantry promotion resume 01934f0e-…             continue a paused canary
   $ gantry demo                                    the whole story on this machine (npm start)
+  $ gantry notifications list --status dead        notifications a channel did not take
 
 Commands that talk to the API read GANTRY_URL and GANTRY_TOKEN (or --url and --token);
 the first start writes an admin token to <GANTRY_DATA_DIR>/admin-token.

@@ -18,6 +18,8 @@ import type { ReleaseDto } from '../releases/releases.dto.js';
 import type { ChannelListDto, DeliveryDto, DeliveryPageDto, ReplayResultDto } from './notifications.dto.js';
 import type { SlackMessage } from './notification-messages.js';
 import { NOTIFICATIONS_GROUP } from './notifications.service.js';
+import { notificationsCommand } from '../../cli/notifications.command.js';
+import { runCli } from '../../testing/cli-run.js';
 
 // Outbound notifications on a real server, database and config repository,
 // posted to real HTTP receivers: what Slack and a generic webhook receive,
@@ -71,14 +73,7 @@ spec:
 /** A random path part: the secret in each receiver's URL, never to be seen in logs or answers. */
 const secretPath = () => `s${randomBytes(12).toString('hex')}`;
 
-interface Receivers {
-  slack: HttpReceiver;
-  hooks: HttpReceiver;
-  hung: HttpReceiver;
-  flaky: HttpReceiver;
-  broken: HttpReceiver;
-  gone: HttpReceiver;
-}
+type Receivers = Record<'slack' | 'hooks' | 'hung' | 'flaky' | 'broken' | 'gone', HttpReceiver>;
 
 const SECRETS = {
   slackPath: secretPath(),
@@ -193,7 +188,7 @@ describe.each(databaseKinds())('notifications on %s', (database) => {
 
   afterAll(async () => {
     await gantry?.stop();
-    const open = Object.values<HttpReceiver>((receivers as Receivers | undefined) ?? {});
+    const open = Object.values((receivers as Receivers | undefined) ?? {});
     await Promise.all(open.map((receiver) => receiver.close()));
   });
 
@@ -570,6 +565,43 @@ describe.each(databaseKinds())('notifications on %s', (database) => {
     expect(headers.length).toBeGreaterThanOrEqual(2);
     expect(new Set(headers)).toEqual(new Set([hung.id]));
     expect(receivers.hung.answered).toBe(0);
+  });
+
+  it('gantry notifications lists channels and dead deliveries, and replays them', async () => {
+    const cli = async (...args: string[]) => {
+      const [command, ...rest] = args;
+      const run = await runCli(
+        [notificationsCommand()],
+        ['notifications', command!, ...rest, '--url', gantry.server.url, '--token', gantry.adminToken],
+      );
+      answers.push(run.stdout, run.stderr);
+      expect(run.code, run.stderr).toBe(0);
+      return run.stdout;
+    };
+    const channels = await cli('channels');
+    expect(channels).toMatch(
+      /^slack\s+slack\s+env:NOTIFY_SLACK_URL\s+promotion\.succeeded,promotion\.waiting-for-approval\s+checkout\s+develop$/m,
+    );
+    expect(channels).toMatch(/^hooks\s+webhook\s+env:NOTIFY_HOOKS_URL\s+promotion\.\*\s+checkout\s+\*$/m);
+
+    const [dead] = await deliveries('status=dead&channel=gone');
+    const listed = await cli('list', '--status', 'dead', '--channel', 'gone');
+    expect(listed).toContain(dead!.id);
+    expect(listed).toMatch(/gone\s+incident\.opened\s+incident \S+\s+dead\s+1\s/);
+    expect(listed).toContain('HTTP 410 Gone: channel_is_archived');
+
+    expect(await cli('replay', '--all', '--channel', 'gone')).toBe(
+      `queued ${dead!.id} (incident.opened to gone)\n`,
+    );
+    await waitFor(
+      async () =>
+        (await api<DeliveryDto>('GET', `/api/v1/notifications/deliveries/${dead!.id}`)).status === 'dead',
+      { what: 'the replayed delivery to the gone channel to die again' },
+    );
+    expect(receivers.gone.received).toHaveLength(2);
+    const shown = await cli('show', dead!.id);
+    expect(shown).toContain('status       dead (replayed 1×)');
+    expect(shown).toContain('last answer  410: HTTP 410 Gone');
   });
 
   it('shows channels by their references and keeps every URL and secret out of logs and answers', async () => {
