@@ -631,6 +631,15 @@ describe.each(databaseKinds())('notifications on %s', (database) => {
     for (const secret of Object.values(SECRETS)) expect(everything).not.toContain(secret);
   });
 
+  it('refuses to start with a notifications file that has a problem, naming its place', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'gantry-notifications-')), 'broken.yaml');
+    writeFileSync(file, 'channels:\n  - { name: deploys, type: slack, url: env:NOTIFY_TEST_UNSET_URL }\n');
+    delete process.env.NOTIFY_TEST_UNSET_URL;
+    await expect(startTestServer({ database, env: { GANTRY_NOTIFICATIONS_FILE: file } })).rejects.toThrow(
+      `GANTRY_NOTIFICATIONS_FILE ${file} has a problem:\n  ${file}:2:40 channels[0].url: the reference env:NOTIFY_TEST_UNSET_URL: the environment variable NOTIFY_TEST_UNSET_URL is not set`,
+    );
+  });
+
   async function metric(series: string): Promise<number | undefined> {
     const text = await (await fetch(`${gantry.server.url}/metrics`)).text();
     const line = text.split('\n').find((row) => row.startsWith(`${series} `));
