@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import type {
   ChannelListDto,
+  ChannelTestResultDto,
   DeliveryDto,
   DeliveryPageDto,
   ReplayResultDto,
@@ -40,6 +41,28 @@ export function notificationsCommand(): Command {
       ['channel', 'type', 'url', 'events', 'services', 'stages'],
     );
   });
+
+  addApiOptions(
+    command
+      .command('test')
+      .description('post a test message to a channel now and say how it answered')
+      .argument('<channel>'),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ gantry notifications test deploys`,
+    )
+    .action(async (channel: string, options: ApiOptions) => {
+      const result = await apiClient(options).post<ChannelTestResultDto>(
+        `api/v1/notifications/channels/${encodeURIComponent(channel)}/test`,
+      );
+      if (options.json) return printJson(result);
+      if (!result.ok)
+        throw new UsageError(`${channel} did not take the test message: ${result.error ?? 'no answer'}`);
+      process.stdout.write(`sent a test message to ${channel} (HTTP ${result.httpStatus})\n`);
+    });
 
   addApiOptions(
     command

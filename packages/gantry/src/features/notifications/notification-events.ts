@@ -86,7 +86,21 @@ export interface IncidentNotificationData {
   link: string | null;
 }
 
-export type NotificationData = PromotionNotificationData | IncidentNotificationData;
+/**
+ * A test message (`gantry notifications test CHANNEL`): sent at once, never
+ * queued, and not something a subscription can name.
+ */
+export const TEST_NOTIFICATION = 'notification.test';
+
+/** `data` of a test message. */
+export interface TestNotificationData {
+  message: string;
+  actor: string;
+  /** Gantry's address. */
+  link: string;
+}
+
+export type NotificationData = PromotionNotificationData | IncidentNotificationData | TestNotificationData;
 
 /** A source event read as a notification: what it is called, what it is about, what it says. */
 export interface Notification {
@@ -215,4 +229,8 @@ function requestedReason(requested: PromotionRequested): string {
 
 export function isPromotionData(data: NotificationData): data is PromotionNotificationData {
   return 'promotionId' in data && 'phase' in data;
+}
+
+export function isIncidentData(data: NotificationData): data is IncidentNotificationData {
+  return 'incidentId' in data;
 }

@@ -10,17 +10,20 @@
 // Generic webhook: {id, type, occurredAt, data} as JSON (docs/notifications.md).
 
 import {
+  isIncidentData,
   isPromotionData,
+  TEST_NOTIFICATION,
   type IncidentNotificationData,
   type NotificationData,
   type NotificationType,
   type PromotionNotificationData,
+  type TestNotificationData,
 } from './notification-events.js';
 
 export interface DeliveryContent {
   /** The source event's id: the same for every channel that gets it. */
   eventId: string;
-  type: NotificationType;
+  type: NotificationType | typeof TEST_NOTIFICATION;
   occurredAt: Date;
   data: NotificationData;
 }
@@ -47,7 +50,7 @@ const AMBER = '#ecb22e';
 const BLUE = '#36c5f0';
 const GREY = '#9e9e9e';
 
-const LOOKS: Record<NotificationType, Look> = {
+const LOOKS: Record<DeliveryContent['type'], Look> = {
   'promotion.requested': { emoji: '📝', word: 'requested', color: GREY },
   'promotion.waiting-for-approval': { emoji: '✋', word: 'waiting for approval', color: AMBER },
   'promotion.started': { emoji: '🚀', word: 'started', color: BLUE },
@@ -59,6 +62,7 @@ const LOOKS: Record<NotificationType, Look> = {
   'incident.opened': { emoji: '🚨', word: 'opened', color: RED },
   'incident.linked': { emoji: '🔗', word: 'linked to a promotion', color: AMBER },
   'incident.resolved': { emoji: '🟢', word: 'resolved', color: GREEN },
+  'notification.test': { emoji: '👋', word: 'test', color: BLUE },
 };
 
 /** The emoji and word for a notification, e.g. ✅ succeeded. */
@@ -92,9 +96,28 @@ export interface SlackMessage {
 }
 
 export function slackMessage(content: DeliveryContent): SlackMessage {
-  return isPromotionData(content.data)
-    ? promotionMessage(content, content.data)
-    : incidentMessage(content, content.data);
+  if (isPromotionData(content.data)) return promotionMessage(content, content.data);
+  if (isIncidentData(content.data)) return incidentMessage(content, content.data);
+  return testMessage(content, content.data);
+}
+
+function testMessage(content: DeliveryContent, data: TestNotificationData): SlackMessage {
+  const summary = `👋 ${data.message}`;
+  return {
+    text: `${escape(summary)} <${data.link}|Gantry>`,
+    attachments: [
+      {
+        fallback: summary,
+        color: LOOKS[TEST_NOTIFICATION].color,
+        title: 'Gantry test notification',
+        title_link: data.link,
+        fields: [{ title: 'By', value: escape(data.actor), short: true }],
+        footer: `Gantry · ${content.type}`,
+        ts: Math.floor(content.occurredAt.getTime() / 1000),
+        mrkdwn_in: ['text'],
+      },
+    ],
+  };
 }
 
 function promotionMessage(content: DeliveryContent, data: PromotionNotificationData): SlackMessage {

@@ -3,9 +3,10 @@ import type { DatabaseHandle } from '../../platform/database/database.js';
 import type { Logger } from '../../platform/logging/logger.js';
 import { errorMessage } from '../../shared/errors.js';
 import { redactText, REDACTED } from '../../shared/redact.js';
+import { uuidv7 } from '../../shared/uuidv7.js';
 import { signPayload, SIGNATURE_HEADER } from '../../shared/signed-payload.js';
 import { retryDelayMs, shouldDeadLetter, type RetryPolicy } from '../events/retry-policy.js';
-import type { NotificationType } from './notification-events.js';
+import { TEST_NOTIFICATION, type TestNotificationData } from './notification-events.js';
 import { slackMessage, webhookBody, type DeliveryContent } from './notification-messages.js';
 import { resolveChannel, type ChannelSpec, type ResolvedChannel } from './notifications-file.js';
 import {
@@ -238,6 +239,39 @@ export class NotificationSender {
     instrumentation?.attempted(channel.name, outcome, (performance.now() - started) / 1000);
   }
 
+  /**
+   * Posts a test message to a channel now, bypassing the queue: its answer
+   * is the caller's, so someone wiring up a channel sees at once whether it
+   * works. Nothing is recorded.
+   */
+  async sendTest(
+    channel: ChannelSpec,
+    data: TestNotificationData,
+  ): Promise<{ ok: boolean; httpStatus: number | null; error: string | null }> {
+    const now = new Date();
+    const result = await this.post(channel, {
+      id: uuidv7(),
+      channel: channel.name,
+      eventId: uuidv7(),
+      eventType: TEST_NOTIFICATION,
+      subject: 'test',
+      data: data as unknown as Record<string, unknown>,
+      occurredAt: now,
+      status: 'pending',
+      attempts: 1,
+      nextAttemptAt: now,
+      leaseOwner: null,
+      lastStatus: null,
+      lastError: null,
+      replayCount: 0,
+      createdAt: now,
+      sentAt: null,
+      deadAt: null,
+    });
+    if (result === 'cancelled') return { ok: false, httpStatus: null, error: 'Gantry is shutting down' };
+    return { ok: result.kind === 'sent', httpStatus: result.httpStatus, error: result.error };
+  }
+
   /** One HTTP request, classified. Never throws; never lets the URL or a secret into its messages. */
   private async post(channel: ChannelSpec, claim: NotificationDelivery): Promise<PostResult | 'cancelled'> {
     let resolved: ResolvedChannel;
@@ -305,7 +339,7 @@ export function retryPolicyOf(channel: ChannelSpec): RetryPolicy {
 export function contentOf(delivery: NotificationDelivery): DeliveryContent {
   return {
     eventId: delivery.eventId,
-    type: delivery.eventType as NotificationType,
+    type: delivery.eventType as DeliveryContent['type'],
     occurredAt: delivery.occurredAt,
     data: delivery.data as unknown as DeliveryContent['data'],
   };

@@ -604,6 +604,36 @@ describe.each(databaseKinds())('notifications on %s', (database) => {
     expect(shown).toContain('last answer  410: HTTP 410 Gone');
   });
 
+  it('gantry notifications test posts a test message at once and says how the channel answered', async () => {
+    const cli = (...args: string[]) =>
+      runCli(
+        [notificationsCommand()],
+        ['notifications', ...args, '--url', gantry.server.url, '--token', gantry.adminToken],
+      );
+    const before = receivers.hooks.received.length;
+    const sent = await cli('test', 'hooks');
+    answers.push(sent.stdout, sent.stderr);
+    expect(sent).toMatchObject({ code: 0, stdout: 'sent a test message to hooks (HTTP 200)\n' });
+    const request = receivers.hooks.received[before]!;
+    expect(
+      verifySignedPayload(request.headers['x-gantry-signature'] as string, SECRETS.hooksSecret, request.body),
+    ).toMatchObject({ ok: true });
+    expect(json(request)).toMatchObject({
+      type: 'notification.test',
+      data: { actor: 'admin', link: PUBLIC_URL },
+    });
+    const refused = await cli('test', 'gone');
+    answers.push(refused.stdout, refused.stderr);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(
+      'gantry: gone did not take the test message: HTTP 410 Gone: channel_is_archived; an answer like this does not change by retrying: check the channel URL and the receiver\n',
+    );
+    const unknown = await cli('test', 'deploy');
+    expect(unknown.stderr).toContain('no channel deploy; channels: slack, hooks, hung, flaky, broken, gone');
+    // Tests are not deliveries: nothing was queued.
+    expect(await deliveries('type=notification.test')).toEqual([]);
+  });
+
   it('shows channels by their references and keeps every URL and secret out of logs and answers', async () => {
     const channels = await api<ChannelListDto>('GET', '/api/v1/notifications/channels');
     expect(

@@ -5,12 +5,14 @@ import { decodeKeysetCursor, encodeKeysetCursor } from '../../shared/keyset-curs
 import { CurrentActor } from '../access/access.decorators.js';
 import type { Actor } from '../access/actor.js';
 import {
+  channelNameSchema,
   deliveryIdSchema,
   listDeliveriesQuerySchema,
   replayMatchingBodySchema,
   toChannelDto,
   toDeliveryDto,
   type ChannelListDto,
+  type ChannelTestResultDto,
   type DeliveryDto,
   type DeliveryPageDto,
   type ListDeliveriesQuery,
@@ -28,6 +30,15 @@ export class NotificationsController {
   channels(): ChannelListDto {
     const { channels, subscriptions } = this.notifications;
     return { items: channels.map((channel) => toChannelDto(channel, subscriptions)) };
+  }
+
+  @Post('channels/:name/test')
+  @HttpCode(200)
+  test(
+    @Param('name', new ZodValidationPipe(channelNameSchema)) name: string,
+    @CurrentActor() actor: Actor,
+  ): Promise<ChannelTestResultDto> {
+    return this.notifications.test(name, actor);
   }
 
   @Get('deliveries')

@@ -83,6 +83,16 @@ export const channelDtoSchema = z.object({
 });
 export type ChannelDto = z.output<typeof channelDtoSchema>;
 
+export const channelNameSchema = z.string().min(1).max(63);
+
+export const channelTestResultDtoSchema = z.object({
+  channel: z.string(),
+  ok: z.boolean().meta({ description: 'Whether the channel answered 2xx' }),
+  httpStatus: z.number().int().nullable(),
+  error: z.string().nullable().meta({ description: 'Why it failed (never the URL or a secret)' }),
+});
+export type ChannelTestResultDto = z.output<typeof channelTestResultDtoSchema>;
+
 export const channelListDtoSchema = z.object({ items: z.array(channelDtoSchema) });
 export type ChannelListDto = z.output<typeof channelListDtoSchema>;
 

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { defineOperations } from '../../platform/openapi/openapi-registry.js';
 import {
   channelListDtoSchema,
+  channelNameSchema,
+  channelTestResultDtoSchema,
   deliveryDtoSchema,
   deliveryIdSchema,
   deliveryPageDtoSchema,
@@ -22,6 +24,18 @@ export const notificationOperations = defineOperations([
     tag: 'notifications',
     requiredRole: 'viewer',
     responses: { 200: channelListDtoSchema },
+  },
+  {
+    method: 'POST',
+    path: '/api/v1/notifications/channels/:name/test',
+    operationId: 'testNotificationChannel',
+    summary: 'Post a test message to a channel now and report its answer',
+    description: 'Not queued and not retried: the answer (ok, HTTP status, error) is in the response.',
+    tag: 'notifications',
+    requiredRole: 'admin',
+    params: z.object({ name: channelNameSchema }),
+    responses: { 200: channelTestResultDtoSchema },
+    errors: [404],
   },
   {
     method: 'GET',

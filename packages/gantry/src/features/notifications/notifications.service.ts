@@ -5,6 +5,7 @@ import { NotFoundError } from '../../shared/errors.js';
 import type { KeysetPosition } from '../../shared/keyset-cursor.js';
 import { uuidv7 } from '../../shared/uuidv7.js';
 import { recordAudit } from '../access/audit.repository.js';
+import { closestMatch } from '../pipelines/did-you-mean.js';
 import type { Actor } from '../access/actor.js';
 import type {
   ConsumerRegistry,
@@ -50,6 +51,14 @@ export interface NotificationsOptions {
   retentionMs: number;
   pollIntervalMs?: number;
   instrumentation?: NotificationInstrumentation;
+}
+
+export interface ChannelTestResult {
+  channel: string;
+  ok: boolean;
+  httpStatus: number | null;
+  /** Why it failed, in words (never the URL or a secret). */
+  error: string | null;
 }
 
 export interface ReplayResult {
@@ -193,6 +202,30 @@ export class NotificationsService {
       if (page.length < pageSize || !last) return results;
       before = { at: last.createdAt, id: last.id };
     }
+  }
+
+  /** Posts a test message to a channel at once and says how the channel answered (recorded in the audit log). */
+  async test(name: string, actor: Actor): Promise<ChannelTestResult> {
+    const channel = this.channels.find((candidate) => candidate.name === name);
+    if (!channel) {
+      const names = this.channels.map((candidate) => candidate.name);
+      const match = closestMatch(name, names);
+      throw new NotFoundError(
+        `no channel ${name}${match ? `; did you mean ${match}?` : names.length > 0 ? `; channels: ${names.join(', ')}` : '; GANTRY_NOTIFICATIONS_FILE declares none'}`,
+      );
+    }
+    const result = await this.sender.sendTest(channel, {
+      message: `Test notification from Gantry, sent by ${actor.name}: this channel is connected.`,
+      actor: actor.name,
+      link: this.options.publicUrl,
+    });
+    await recordAudit(this.options.database.db, {
+      actor,
+      action: 'notification.test',
+      target: `channel/${name}`,
+      details: { ok: result.ok, httpStatus: result.httpStatus },
+    });
+    return { channel: name, ...result };
   }
 
   queueCounts(): Promise<QueueCount[]> {
