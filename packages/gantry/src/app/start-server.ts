@@ -165,6 +165,7 @@ export async function startServer(
     await notifications.start();
     await app.listen({ host: config.http.host, port: config.http.port });
   } catch (error) {
+    await notifications.stop().catch(() => undefined);
     await backbone.stop(config.shutdownTimeoutMs).catch(() => undefined);
     await database.close().catch(() => undefined);
     throw listenError(error, config);
