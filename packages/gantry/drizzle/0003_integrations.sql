@@ -18,6 +18,26 @@ CREATE TABLE "incidents" (
 	"version" integer DEFAULT 1 NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "notification_deliveries" (
+	"id" uuid PRIMARY KEY NOT NULL,
+	"channel" text NOT NULL,
+	"event_id" uuid NOT NULL,
+	"event_type" text NOT NULL,
+	"subject" text NOT NULL,
+	"data" jsonb NOT NULL,
+	"occurred_at" timestamp with time zone NOT NULL,
+	"status" text NOT NULL,
+	"attempts" integer DEFAULT 0 NOT NULL,
+	"next_attempt_at" timestamp with time zone NOT NULL,
+	"lease_owner" text,
+	"last_status" integer,
+	"last_error" text,
+	"replay_count" integer DEFAULT 0 NOT NULL,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	"sent_at" timestamp with time zone,
+	"dead_at" timestamp with time zone
+);
+--> statement-breakpoint
 CREATE TABLE "previews" (
 	"service" text NOT NULL,
 	"number" integer NOT NULL,
@@ -51,5 +71,9 @@ ALTER TABLE "previews" ADD CONSTRAINT "previews_service_services_name_fk" FOREIG
 CREATE UNIQUE INDEX "incidents_one_open_per_fingerprint_idx" ON "incidents" USING btree ("source","fingerprint") WHERE "incidents"."status" = 'open';--> statement-breakpoint
 CREATE INDEX "incidents_service_opened_idx" ON "incidents" USING btree ("service","opened_at");--> statement-breakpoint
 CREATE INDEX "incidents_promotion_idx" ON "incidents" USING btree ("promotion_id");--> statement-breakpoint
+CREATE UNIQUE INDEX "notification_deliveries_event_channel_idx" ON "notification_deliveries" USING btree ("event_id","channel");--> statement-breakpoint
+CREATE INDEX "notification_deliveries_due_idx" ON "notification_deliveries" USING btree ("next_attempt_at") WHERE "notification_deliveries"."status" = 'pending';--> statement-breakpoint
+CREATE INDEX "notification_deliveries_created_idx" ON "notification_deliveries" USING btree ("created_at","id");--> statement-breakpoint
+CREATE INDEX "notification_deliveries_status_idx" ON "notification_deliveries" USING btree ("status","channel");--> statement-breakpoint
 CREATE INDEX "previews_open_idx" ON "previews" USING btree ("status","last_activity_at") WHERE "previews"."status" <> 'closed';--> statement-breakpoint
 CREATE INDEX "webhook_deliveries_received_idx" ON "webhook_deliveries" USING btree ("received_at");

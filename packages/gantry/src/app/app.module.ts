@@ -23,6 +23,9 @@ import { WebhooksModule } from '../features/webhooks/webhooks.module.js';
 import { webhookOperations } from '../features/webhooks/webhooks.openapi.js';
 import { IncidentsModule } from '../features/incidents/incidents.controller.js';
 import { incidentOperations } from '../features/incidents/incidents.openapi.js';
+import { NotificationsModule } from '../features/notifications/notifications.module.js';
+import { notificationOperations } from '../features/notifications/notifications.openapi.js';
+import type { NotificationsService } from '../features/notifications/notifications.service.js';
 import type { Delivery } from './delivery.js';
 import { DATABASE, DELIVERY, EVENT_BACKBONE, GANTRY_CONFIG, LOGGER } from './tokens.js';
 
@@ -33,6 +36,7 @@ export interface AppContext {
   delivery: Delivery;
   logger: Logger;
   metrics: MetricsRegistry;
+  notifications: NotificationsService;
 }
 
 /** Makes the process-wide objects injectable everywhere. */
@@ -72,6 +76,7 @@ export const apiOperations = [
   ...previewOperations,
   ...webhookOperations,
   ...incidentOperations,
+  ...notificationOperations,
 ];
 
 /** The root module: features are added to `imports` as they arrive. */
@@ -88,6 +93,7 @@ export class AppModule {
         DeliveryModule,
         WebhooksModule.register(context.metrics),
         IncidentsModule,
+        NotificationsModule.register(context.notifications),
         OpenApiModule.register(apiOperations),
       ],
     };

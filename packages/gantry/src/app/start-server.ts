@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { GantryConfig } from '../config/config.js';
@@ -16,15 +17,21 @@ import { initTracing, type SpanExporter, type TracingHandle } from '../platform/
 import { errorMessage, StartupError } from '../shared/errors.js';
 import { redactText } from '../shared/redact.js';
 import { withTimeout } from '../shared/sleep.js';
+import { uuidv7 } from '../shared/uuidv7.js';
 import { AppModule } from './app.module.js';
 import { Delivery } from './delivery.js';
 import { openConfiguredDatabase, type OpenedDatabase } from './open-database.js';
+import { NotificationMetrics } from '../features/notifications/notification-metrics.js';
+import { EMPTY_NOTIFICATIONS, loadNotificationsFile } from '../features/notifications/notifications-file.js';
+import { NotificationsService, publicUrlOf } from '../features/notifications/notifications.service.js';
 
 export interface RunningServer {
   app: NestFastifyApplication;
   backbone: EventBackbone;
   /** Pipelines, releases, promotions and the apply runner. */
   delivery: Delivery;
+  /** Outbound notifications (GANTRY_NOTIFICATIONS_FILE). */
+  notifications: NotificationsService;
   database: DatabaseHandle;
   /** The address it listens on, e.g. http://127.0.0.1:7070. */
   url: string;
@@ -74,6 +81,13 @@ export async function startServer(
     otlpEndpoint: config.telemetry.otlpEndpoint,
     exporter: options.spanExporter,
   });
+  // Checked before anything opens: a broken notifications file stops the start.
+  const notificationsSpec = config.notifications.file
+    ? await loadNotificationsFile(config.notifications.file).catch(async (error: unknown) => {
+        await options.database?.close();
+        throw error;
+      })
+    : EMPTY_NOTIFICATIONS;
   const database = options.database ?? (await openDatabase(config, logger));
   try {
     await runMigrations(database.handle);
@@ -122,19 +136,41 @@ export async function startServer(
       rollbackWindowMs: config.incidents.rollbackWindowMs,
     },
   });
+  const notificationMetrics = new NotificationMetrics(metrics);
+  const notifications = new NotificationsService({
+    database: database.handle,
+    spec: notificationsSpec,
+    publicUrl: publicUrlOf(config),
+    logger,
+    owner: `${hostname()}/${process.pid}/${uuidv7().slice(-12)}`,
+    retentionMs: config.relay.retentionMs,
+    instrumentation: notificationMetrics,
+  });
+  notificationMetrics.setQueueSource(() => notifications.queueCounts());
+  notifications.registerConsumers(backbone.consumers);
 
   let app: NestFastifyApplication;
   try {
     app = await createHttpApp(
-      AppModule.register({ config, database: database.handle, backbone, delivery, logger, metrics }),
+      AppModule.register({
+        config,
+        database: database.handle,
+        backbone,
+        delivery,
+        logger,
+        metrics,
+        notifications,
+      }),
       { logger, metrics: new HttpMetrics(metrics) },
     );
     await app.init(); // runs onModuleInit: features register their consumers here
     options.beforeStart?.(backbone);
     backbone.start();
     await delivery.start();
+    await notifications.start();
     await app.listen({ host: config.http.host, port: config.http.port });
   } catch (error) {
+    await notifications.stop().catch(() => undefined);
     await backbone.stop(config.shutdownTimeoutMs).catch(() => undefined);
     await database.close().catch(() => undefined);
     throw listenError(error, config);
@@ -147,21 +183,24 @@ export async function startServer(
     'Gantry is listening',
   );
 
-  const stop = onceOnly(() => shutdown({ app, backbone, delivery, database, tracing, logger, config }));
+  const stop = onceOnly(() =>
+    shutdown({ app, backbone, delivery, notifications, database, tracing, logger, config }),
+  );
   if (handleSignals) installSignalHandlers(stop, logger);
-  return { app, backbone, delivery, database: database.handle, url, adminTokenFile, stop };
+  return { app, backbone, delivery, notifications, database: database.handle, url, adminTokenFile, stop };
 }
 
 async function shutdown(parts: {
   app: NestFastifyApplication;
   backbone: EventBackbone;
   delivery: Delivery;
+  notifications: NotificationsService;
   database: OpenedDatabase;
   tracing: TracingHandle;
   logger: Logger;
   config: GantryConfig;
 }): Promise<void> {
-  const { app, backbone, delivery, database, tracing, logger, config } = parts;
+  const { app, backbone, delivery, notifications, database, tracing, logger, config } = parts;
   logger.info(
     { timeoutMs: config.shutdownTimeoutMs },
     'shutting down: no new work, finishing what is in flight',
@@ -172,6 +211,10 @@ async function shutdown(parts: {
   // the timeout keeps its lease and is resumed by the next process.
   await withTimeout(delivery.stop(), config.shutdownTimeoutMs, 'applies still running').catch(() =>
     delivery.applyRunner.cancel(),
+  );
+  // Requests to channels in flight finish or are cut off; a cut-off one is sent again later.
+  await withTimeout(notifications.stop(), config.shutdownTimeoutMs, 'notifications still sending').catch(() =>
+    notifications.sender.cancel(),
   );
   await backbone.stop(config.shutdownTimeoutMs);
   await app

@@ -8,6 +8,7 @@ import { demoCommand } from './demo.command.js';
 import { incidentCommand } from './incident.command.js';
 import { configCommand, migrateCommand, serverCommand } from './server.command.js';
 import { tokenCommand } from './token.command.js';
+import { notificationsCommand } from './notifications.command.js';
 
 const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   version: string;
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   program.addCommand(previewsCommand());
   program.addCommand(incidentCommand());
   program.addCommand(demoCommand());
+  program.addCommand(notificationsCommand());
 
   program.addHelpText(
     'after',
@@ -58,6 +60,7 @@ Examples:
   $ gantry promotion resume 01934f0e-…             continue a paused canary
   $ gantry incident list --status open             incidents not resolved yet
   $ gantry demo                                    the whole story on this machine (npm start)
+  $ gantry notifications list --status dead        notifications a channel did not take
 
 Commands that talk to the API read GANTRY_URL and GANTRY_TOKEN (or --url and --token);
 the first start writes an admin token to <GANTRY_DATA_DIR>/admin-token.

@@ -244,6 +244,18 @@ export const SETTINGS = {
     example: '1h',
     schema: duration,
   }),
+  GANTRY_NOTIFICATIONS_FILE: setting({
+    description:
+      'YAML file of notification channels (Slack, generic webhooks) and subscriptions; see docs/notifications.md. Unset: no notifications.',
+    example: '/etc/gantry/notifications.yaml',
+    schema: z.string().min(1, 'is empty').optional(),
+  }),
+  GANTRY_PUBLIC_URL: setting({
+    description:
+      'The address people reach Gantry at, for links in notifications. Unset: http://GANTRY_HOST:GANTRY_PORT.',
+    example: 'https://gantry.example.com',
+    schema: urlWithProtocols(['http:', 'https:']).optional(),
+  }),
 } as const;
 
 type Settings = typeof SETTINGS;
@@ -268,6 +280,8 @@ export interface GantryConfig {
     ciSecret: string | undefined;
   };
   incidents: { serviceLabel: string; stageLabel: string; rollbackWindowMs: number };
+  notifications: { file: string | undefined };
+  publicUrl: string | undefined;
 }
 
 /** Thrown for a bad environment variable; its message is the one line to print. */
@@ -330,6 +344,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
       stageLabel: read(env, 'GANTRY_ALERT_STAGE_LABEL'),
       rollbackWindowMs: read(env, 'GANTRY_ROLLBACK_WINDOW'),
     },
+    notifications: { file: read(env, 'GANTRY_NOTIFICATIONS_FILE') },
+    publicUrl: read(env, 'GANTRY_PUBLIC_URL'),
   };
   if (config.consumers.retryMaxMs < config.consumers.retryBaseMs) {
     throw new ConfigError(

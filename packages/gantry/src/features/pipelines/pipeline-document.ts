@@ -281,7 +281,7 @@ function readName(value: unknown): string | undefined {
 }
 
 /** yaml's message without its own "at line …, column …" and code excerpt, which the issue carries already. */
-function syntaxMessage(error: YAMLError): string {
+export function syntaxMessage(error: YAMLError): string {
   const message = error.message.replace(/ at line \d+, column \d+:?[\s\S]*$/, '').trim();
   return message || error.code;
 }
@@ -296,7 +296,7 @@ function start(node: unknown): number | undefined {
  * `atKey`, the offset of the last segment's key rather than its value.
  * Follows aliases and `<<` merge keys.
  */
-function locate(document: Document, path: Path, atKey: boolean): number {
+export function locate(document: Document, path: Path, atKey: boolean): number {
   let node: unknown = document.contents;
   let offset = start(node) ?? 0;
   for (let index = 0; index < path.length; index++) {

@@ -5,6 +5,7 @@ import * as eventTables from '../../features/events/events.tables.js';
 import * as pipelineTables from '../../features/pipelines/pipelines.tables.js';
 import * as promotionTables from '../../features/promotions/promotions.tables.js';
 import * as releaseTables from '../../features/releases/releases.tables.js';
+import * as notificationTables from '../../features/notifications/notifications.tables.js';
 
 export const schema = {
   ...eventTables,
@@ -12,5 +13,6 @@ export const schema = {
   ...releaseTables,
   ...promotionTables,
   ...accessTables,
+  ...notificationTables,
 };
 export type Schema = typeof schema;
