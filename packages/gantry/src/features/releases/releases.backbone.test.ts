@@ -253,6 +253,16 @@ describe.each(databaseKinds())('releases on %s', (database) => {
       },
     );
 
+    it('refuses text PostgreSQL cannot store with 400 naming where, not a 500', async () => {
+      const before = (await releasesOf('checkout')).length;
+      const refused = await create<Problem>({ ...newRelease('checkout'), image: 'ghcr.io/acme/a\u0000b' });
+      expect(refused.status).toBe(400);
+      expect(refused.body.detail).toBe(
+        'request body holds text that cannot be stored at image: a NUL character or broken Unicode (a lone surrogate)',
+      );
+      expect(await releasesOf('checkout')).toHaveLength(before);
+    });
+
     it('refuses an unknown service with 404 that says to declare it and run gantry apply', async () => {
       const refused = await create<Problem>(newRelease('payments'));
       expect(refused.status).toBe(404);

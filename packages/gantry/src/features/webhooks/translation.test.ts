@@ -10,7 +10,7 @@ import {
 import { githubPayload, translateGithub } from './github.webhook.js';
 import { gitlabDeliveryId, translateGitlab } from './gitlab.webhook.js';
 import type { AlertChanged, CiRunCompleted, PullRequestChanged, SourcePushed } from './inbound-events.js';
-import { isoInstant, unstorableTextAt, ZERO_SHA, type Translation } from './translation.js';
+import { isoInstant, ZERO_SHA, type Translation } from './translation.js';
 
 // The translators on real payloads: every push, pull_request, workflow_run,
 // ping and release example GitHub publishes (@octokit/webhooks-examples),
@@ -461,15 +461,5 @@ describe('isoInstant', () => {
 
   it.each(['', 'yesterday', '2016-13-45T99:00:00Z', '1471008208'])('%j is no instant', (text) => {
     expect(isoInstant(text)).toBeUndefined();
-  });
-});
-
-describe('unstorableTextAt', () => {
-  it('finds NUL characters and lone surrogates, which PostgreSQL cannot store, and says where', () => {
-    expect(unstorableTextAt({ ref: 'refs/heads/main', commits: [{ title: 'ok ✓ 🚀' }] })).toBeUndefined();
-    expect(unstorableTextAt({ commits: [{ title: 'a\u0000b' }] })).toBe('commits[0].title');
-    expect(unstorableTextAt({ ref: '\ud800' })).toBe('ref');
-    expect(unstorableTextAt({ labels: { 'x\udc00': 'v' } })).toBe('labels (a key)');
-    expect(unstorableTextAt('\u0000')).toBe('(the value)');
   });
 });

@@ -12,7 +12,8 @@ import type { ReleaseWithEvidence } from '../releases/releases.service.js';
 import { pruneDeliveries, recordDelivery } from './webhook-deliveries.repository.js';
 import type { WebhookProvider } from './webhook-auth.js';
 import type { WebhookReceiptDto } from './webhooks.dto.js';
-import { assertStorable, type Translation } from './translation.js';
+import { assertStorable } from '../../shared/storable-text.js';
+import type { Translation } from './translation.js';
 
 const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
 

@@ -1,6 +1,7 @@
 import { Injectable, type ArgumentMetadata, type PipeTransform } from '@nestjs/common';
 import type { z } from 'zod';
 import { ValidationError } from '../../shared/errors.js';
+import { assertStorable } from '../../shared/storable-text.js';
 
 // Input validation with zod: the same schemas describe the API (OpenAPI) and
 // check what arrives. A rejection lists every problem with its path, e.g.
@@ -43,7 +44,11 @@ function messageOf(issue: z.core.$ZodIssue): string {
  */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, subject = 'input'): z.output<S> {
   const result = schema.safeParse(value);
-  if (result.success) return result.data;
+  if (result.success) {
+    // Checked on what was parsed (not the raw input): a field the schema drops cannot hurt.
+    assertStorable(result.data, subject);
+    return result.data;
+  }
   const issues = validationIssues(result.error);
   const listed = issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message));
   throw new ValidationError(`Invalid ${subject}: ${listed.join('; ')}`, { issues });
