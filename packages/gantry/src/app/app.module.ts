@@ -18,6 +18,9 @@ import { DeliveryModule } from '../features/promotions/delivery.module.js';
 import { releaseOperations } from '../features/releases/releases.openapi.js';
 import { localTargetOperations } from '../features/local-target/local-target.openapi.js';
 import { rolloutOperations } from '../features/rollouts/rollouts.openapi.js';
+import { commitOperations } from '../features/commits/commits.openapi.js';
+import { doraOperations } from '../features/dora/dora.openapi.js';
+import { DoraModule } from '../features/dora/dora.module.js';
 import type { Delivery } from './delivery.js';
 import { DATABASE, DELIVERY, EVENT_BACKBONE, GANTRY_CONFIG, LOGGER } from './tokens.js';
 
@@ -64,6 +67,8 @@ export const apiOperations = [
   ...promotionOperations,
   ...rolloutOperations,
   ...localTargetOperations,
+  ...commitOperations,
+  ...doraOperations,
 ];
 
 /** The root module: features are added to `imports` as they arrive. */
@@ -78,6 +83,7 @@ export class AppModule {
         EventsModule,
         AccessModule,
         DeliveryModule,
+        DoraModule,
         OpenApiModule.register(apiOperations),
       ],
     };

@@ -21,6 +21,10 @@ import { TrafficMetrics } from '../features/local-target/proxy/traffic-metrics.j
 import { registerRolloutConsumers } from '../features/rollouts/rollout-events.js';
 import { RolloutRunner } from '../features/rollouts/rollout-runner.js';
 import { RolloutsService } from '../features/rollouts/rollouts.service.js';
+import { registerCommitConsumers } from '../features/commits/commit-recorder.js';
+import { CommitsService } from '../features/commits/commits.service.js';
+import { registerDoraConsumers } from '../features/dora/dora-projections.js';
+import { DoraService } from '../features/dora/dora.service.js';
 
 export interface DeliveryOptions {
   database: DatabaseHandle;
@@ -54,6 +58,8 @@ export class Delivery {
   readonly rollouts: RolloutsService;
   readonly localStages: LocalStages;
   readonly trafficMetrics: TrafficMetrics;
+  readonly commits: CommitsService;
+  readonly dora: DoraService;
 
   constructor(options: DeliveryOptions) {
     const { database, backbone, logger } = options;
@@ -104,6 +110,10 @@ export class Delivery {
     this.rollouts = new RolloutsService(database, this.promotions, this.rolloutRunner);
     registerPromotionConsumers(backbone.consumers, this.promotions, logger);
     registerRolloutConsumers(backbone.consumers, this.rolloutRunner);
+    this.commits = new CommitsService(database);
+    this.dora = new DoraService(database);
+    registerCommitConsumers(backbone.consumers, logger);
+    registerDoraConsumers(backbone.consumers);
   }
 
   /** Brings local stages back as they were (adopting their replicas), then resumes applies and rollouts. */

@@ -52,6 +52,7 @@ Examples:
   $ gantry audit --since 24h                       who did what, and why
   $ gantry logs checkout --stage prod --follow     a local stage's replica logs
   $ gantry promotion resume 01934f0e-…             continue a paused canary
+  $ gantry dora --team payments --window 90d       the four DORA metrics, with their bands
   $ gantry demo                                    the whole story on this machine (npm start)
 
 Commands that talk to the API read GANTRY_URL and GANTRY_TOKEN (or --url and --token);

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseDuration } from '../shared/duration.js';
 import { redactUrl } from '../shared/redact.js';
+import { DORA_2023_BANDS, parseBandsOverride, type DoraBands } from '../features/dora/dora-bands.js';
 
 // Every environment variable Gantry reads is declared here once, with its
 // default, an example and a description. The same table validates start-up,
@@ -162,6 +164,27 @@ export const SETTINGS = {
     example: 'gantry-eu-west',
     schema: z.string().min(1, 'is empty'),
   }),
+  GANTRY_DORA_BANDS: setting({
+    description:
+      'DORA performance bands to use instead of the 2023 report: inline JSON, or the path of a JSON file (see docs/dora.md).',
+    example: '{"leadTime":{"elite":"2d"}}',
+    schema: z
+      .string()
+      .optional()
+      .transform((text, ctx): DoraBands => {
+        if (text === undefined) return DORA_2023_BANDS;
+        try {
+          const json = text.trim().startsWith('{') ? text : readFileSync(text, 'utf8');
+          return parseBandsOverride(json);
+        } catch (error) {
+          const problem = (error as NodeJS.ErrnoException).code
+            ? `cannot be read (${(error as Error).message})`
+            : (error as Error).message;
+          ctx.addIssue({ code: 'custom', message: problem });
+          return z.NEVER;
+        }
+      }),
+  }),
 } as const;
 
 type Settings = typeof SETTINGS;
@@ -177,6 +200,7 @@ export interface GantryConfig {
   consumers: { concurrency: number; maxAttempts: number; retryBaseMs: number; retryMaxMs: number };
   shutdownTimeoutMs: number;
   telemetry: { otlpEndpoint: string | undefined; serviceName: string };
+  dora: { bands: DoraBands };
 }
 
 /** Thrown for a bad environment variable; its message is the one line to print. */
@@ -227,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
       otlpEndpoint: read(env, 'OTEL_EXPORTER_OTLP_ENDPOINT'),
       serviceName: read(env, 'OTEL_SERVICE_NAME'),
     },
+    dora: { bands: read(env, 'GANTRY_DORA_BANDS') },
   };
   if (config.consumers.retryMaxMs < config.consumers.retryBaseMs) {
     throw new ConfigError(

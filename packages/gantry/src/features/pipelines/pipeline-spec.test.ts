@@ -422,7 +422,7 @@ describe('service spec', () => {
       {
         path: ['spec', 'stages', 0, 'colour'],
         message:
-          'unknown key; expected one of name, requires, promotion, approvals, gates, freeze, strategy, target',
+          'unknown key; expected one of name, requires, promotion, approvals, gates, freeze, strategy, target, production',
         atKey: true,
       },
       {

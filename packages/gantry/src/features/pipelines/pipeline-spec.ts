@@ -92,6 +92,11 @@ export interface StageSpec {
   freeze: FreezeWindowSpec[];
   strategy: StrategySpec;
   target: TargetSpec;
+  /**
+   * Whether the stage is production, for DORA metrics. Absent on every stage:
+   * the stages no other stage requires are (see productionStagesOf()).
+   */
+  production?: boolean;
 }
 
 export interface ApprovalRule {
@@ -737,6 +742,12 @@ const stage = strict({
   freeze: z.array(freezeWindow).prefault([]).describe('Periods in which the stage accepts no promotion.'),
   strategy,
   target,
+  production: z
+    .boolean()
+    .optional()
+    .describe(
+      'The stage is production (DORA metrics count its promotions). When no stage says true, the stages no other stage requires are.',
+    ),
 }).describe('One environment of the pipeline.');
 
 type ParsedStage = z.output<typeof stage>;
@@ -859,6 +870,7 @@ export const serviceSpecSchema = serviceDocument.transform((document): ServiceSp
       target: normaliseTarget(item.target, spec.image),
     };
     if (item.approvals !== undefined) stageSpec.approvals = item.approvals;
+    if (item.production !== undefined) stageSpec.production = item.production;
     return stageSpec;
   });
   const service: ServiceSpec = {

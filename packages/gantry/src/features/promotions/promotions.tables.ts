@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
+  boolean,
   index,
   integer,
   jsonb,
@@ -48,6 +49,11 @@ export const promotions = pgTable(
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
     finishedAt: timestamptz('finished_at'),
+    // Whether the stage was a production stage (productionStagesOf) when the
+    // promotion was created; DORA filters on it instead of re-reading specs.
+    production: boolean('production').notNull().default(false),
+    // When the promotion first entered Applying: from then on it is a deployment.
+    applyingAt: timestamptz('applying_at'),
   },
   (table) => [
     // At most one active promotion per (service, stage), enforced here rather
