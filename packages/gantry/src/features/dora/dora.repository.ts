@@ -1,5 +1,5 @@
 import { sql, type SQL } from 'drizzle-orm';
-import { queryRows, type Executor } from '../../platform/database/database.js';
+import { queryRows, type Executor, type Tx } from '../../platform/database/database.js';
 import { doraLeadTimes } from './dora.tables.js';
 
 // The DORA figures, aggregated in the database: only one row per week (plus
@@ -55,6 +55,15 @@ export async function windowCalendar(executor: Executor, window: DoraWindow): Pr
   return { days: Number(row?.days ?? 0), weeks: row?.weeks ? row.weeks.split(',') : [] };
 }
 
+/**
+ * Gives the rest of the transaction more memory for sorts: a year of a large
+ * fleet's deployments (330,000 rows in bench:dora) spills its window sorts
+ * to disk with PostgreSQL's default 4 MB.
+ */
+export async function allowLargeSorts(tx: Tx): Promise<void> {
+  await tx.execute(sql`set local work_mem = '64MB'`);
+}
+
 /** Deployment figures of one week, or of the whole window (week null). */
 export interface DeploymentStats {
   week: string | null;
@@ -103,12 +112,18 @@ export async function deploymentStats(
           ${scopeCondition('p.service', scope)}
       ),
       sequenced as (
+        -- The next success is a running minimum over the stage's later rows,
+        -- walked newest first: a frame that starts at UNBOUNDED PRECEDING is
+        -- aggregated incrementally, where "1 following and unbounded
+        -- following" would be recomputed for every row (quadratic: 40 s
+        -- instead of 3 s over a year of a 200-service fleet in bench:dora).
         select d.*,
-          lead(d.trigger) over stage_order as next_trigger,
-          min(d.finished_at) filter (where d.phase = 'Succeeded')
-            over (stage_order rows between 1 following and unbounded following) as next_success_at
+          lead(d.trigger) over (partition by d.service, d.stage order by d.finished_at, d.id) as next_trigger,
+          min(d.finished_at) filter (where d.phase = 'Succeeded') over (
+            partition by d.service, d.stage order by d.finished_at desc, d.id desc
+            rows between unbounded preceding and 1 preceding
+          ) as next_success_at
         from deployments d
-        window stage_order as (partition by d.service, d.stage order by d.finished_at, d.id)
       ),
       incident_times as (
         select i.promotion_id,

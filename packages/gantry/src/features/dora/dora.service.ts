@@ -2,6 +2,7 @@ import type { DatabaseHandle } from '../../platform/database/database.js';
 import { NotFoundError, ValidationError } from '../../shared/errors.js';
 import { bandOf, DORA_2023_BANDS, type Band, type DoraBands } from './dora-bands.js';
 import {
+  allowLargeSorts,
   deploymentStats,
   leadTimeStats,
   scopeExists,
@@ -88,7 +89,10 @@ export class DoraService {
     const [exists, calendar, deployments, leadTimes] = await Promise.all([
       scopeExists(db, scope),
       windowCalendar(db, window),
-      deploymentStats(db, scope, window),
+      db.transaction(async (tx) => {
+        await allowLargeSorts(tx);
+        return deploymentStats(tx, scope, window);
+      }),
       leadTimeStats(db, scope, window),
     ]);
     if (!exists) {

@@ -38,4 +38,6 @@ ALTER TABLE "promotions" ADD COLUMN "production" boolean DEFAULT false NOT NULL;
 ALTER TABLE "promotions" ADD COLUMN "applying_at" timestamp with time zone;--> statement-breakpoint
 CREATE INDEX "service_commits_repository_sha_idx" ON "service_commits" USING btree ("repository","sha");--> statement-breakpoint
 CREATE INDEX "dora_lead_times_deployed_idx" ON "dora_lead_times" USING btree ("deployed_at");--> statement-breakpoint
-CREATE INDEX "dora_lead_times_service_deployed_idx" ON "dora_lead_times" USING btree ("service","deployed_at");
+CREATE INDEX "dora_lead_times_service_deployed_idx" ON "dora_lead_times" USING btree ("service","deployed_at");--> statement-breakpoint
+CREATE INDEX "promotions_dora_finished_idx" ON "promotions" USING btree ("finished_at") WHERE "promotions"."production" and "promotions"."applying_at" is not null;--> statement-breakpoint
+CREATE INDEX "promotions_dora_service_finished_idx" ON "promotions" USING btree ("service","finished_at") WHERE "promotions"."production" and "promotions"."applying_at" is not null;
