@@ -95,17 +95,17 @@ export async function findSourceCommit(
   return row;
 }
 
-export async function sourceCommitTitles(
+export async function sourceCommitsOf(
   executor: Executor,
   repository: string,
   shas: readonly string[],
-): Promise<Map<string, string>> {
+): Promise<Map<string, SourceCommitRow>> {
   if (shas.length === 0) return new Map();
   const rows = await executor
-    .select({ sha: sourceCommits.sha, title: sourceCommits.title })
+    .select()
     .from(sourceCommits)
     .where(and(eq(sourceCommits.repository, repository), inArray(sourceCommits.sha, [...shas])));
-  return new Map(rows.map((row) => [row.sha, row.title]));
+  return new Map(rows.map((row) => [row.sha, row]));
 }
 
 /**

@@ -1,5 +1,7 @@
 import type { Executor } from '../../platform/database/database.js';
-import { findService } from '../pipelines/pipelines.repository.js';
+import { findRevision, findService } from '../pipelines/pipelines.repository.js';
+import { asServiceSpec } from '../pipelines/stage-policy.js';
+import { commitTouchesService } from './commit-scope.js';
 import { repositoryIdentity } from '../pipelines/repository-identity.js';
 import type { Release } from '../releases/releases.repository.js';
 import {
@@ -8,7 +10,7 @@ import {
   MAX_WALK_DEPTH,
   previousProductionRelease,
   serviceCommitsOf,
-  sourceCommitTitles,
+  sourceCommitsOf,
   walkCommits,
 } from './commits.repository.js';
 
@@ -107,18 +109,36 @@ export async function releaseChanges(
   const recorded = new Map(
     (await serviceCommitsOf(executor, release.service, shas)).map((row) => [row.sha, row]),
   );
-  const titles = await sourceCommitTitles(executor, repository, shas);
+  const pushed = await sourceCommitsOf(executor, repository, shas);
+  // A service declared after a push has no rows of its own for it: its
+  // current paths decide for those commits.
+  const revision = service ? await findRevision(executor, service.name, service.currentRevision) : undefined;
+  const globs = revision ? (asServiceSpec(revision.spec).source?.paths ?? []) : [];
   const commits: ReleaseChange[] = [];
   for (const sha of shas) {
-    const row = recorded.get(sha);
-    if (!row) continue; // outside the service's paths
-    commits.push({
-      sha,
-      committedAt: row.committedAt,
-      authorName: row.authorName,
-      authorEmail: row.authorEmail,
-      title: titles.get(sha) ?? null,
-    });
+    const own = recorded.get(sha);
+    const source = pushed.get(sha);
+    if (own) {
+      commits.push({
+        sha,
+        committedAt: own.committedAt,
+        authorName: own.authorName,
+        authorEmail: own.authorEmail,
+        title: source?.title ?? null,
+      });
+    } else if (
+      source &&
+      source.recordedAt < (service?.createdAt ?? source.recordedAt) &&
+      commitTouchesService(source.paths, globs)
+    ) {
+      commits.push({
+        sha,
+        committedAt: source.committedAt,
+        authorName: source.authorName,
+        authorEmail: source.authorEmail,
+        title: source.title,
+      });
+    }
   }
   return {
     ...base,

@@ -664,4 +664,25 @@ spec:
       }
     });
   });
+
+  describe('a service declared after the pushes', () => {
+    it('takes its changes from the recorded pushes and its paths', async () => {
+      const late = pipeline('latecomer', 'other', REPO, ['services/checkout/**']);
+      const applied = await gantry.api('PUT', '/api/v1/pipelines', {
+        body: { fileName: 'late.yaml', content: late },
+      });
+      expect(applied.status).toBe(200);
+      await release('latecomer', 'c3', '2026-11-18T11:00:00Z', 1);
+      await release('latecomer', 'c5', '2026-11-25T14:00:00Z', 2);
+      await promotion('latecomer', 'prod', 'c3', 'Succeeded', { applying: '19T10:00', finished: '19T10:30' });
+      const response = await gantry.api<ReleaseChangesDto>(
+        'GET',
+        `/api/v1/releases/latecomer/${versions.get('c5')}/changes`,
+      );
+      expect(response.body.historyKnown).toBe(true);
+      // c5 ← a5 (docs/ only, outside the paths) ← c4 ← c3 (the previous production release).
+      expect(response.body.commits.map((change) => change.sha)).toEqual([SHA.c5, SHA.c4]);
+      expect(response.body.commits[1]).toMatchObject({ authorName: 'author of c4', title: 'change c4' });
+    });
+  });
 });
