@@ -1,3 +1,39 @@
+CREATE TABLE "service_commits" (
+	"service" text NOT NULL,
+	"sha" text NOT NULL,
+	"repository" text NOT NULL,
+	"committed_at" timestamp with time zone NOT NULL,
+	"author_name" text NOT NULL,
+	"author_email" text NOT NULL,
+	"recorded_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "service_commits_service_sha_pk" PRIMARY KEY("service","sha")
+);
+--> statement-breakpoint
+CREATE TABLE "source_commits" (
+	"repository" text NOT NULL,
+	"sha" text NOT NULL,
+	"committed_at" timestamp with time zone NOT NULL,
+	"author_name" text NOT NULL,
+	"author_email" text NOT NULL,
+	"title" text NOT NULL,
+	"parent_sha" text,
+	"paths" jsonb NOT NULL,
+	"recorded_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "source_commits_repository_sha_pk" PRIMARY KEY("repository","sha")
+);
+--> statement-breakpoint
+CREATE TABLE "dora_lead_times" (
+	"service" text NOT NULL,
+	"sha" text NOT NULL,
+	"promotion_id" uuid NOT NULL,
+	"stage" text NOT NULL,
+	"release_version" text NOT NULL,
+	"committed_at" timestamp with time zone NOT NULL,
+	"deployed_at" timestamp with time zone NOT NULL,
+	"lead_seconds" double precision NOT NULL,
+	CONSTRAINT "dora_lead_times_service_sha_pk" PRIMARY KEY("service","sha")
+);
+--> statement-breakpoint
 CREATE TABLE "incidents" (
 	"id" uuid PRIMARY KEY NOT NULL,
 	"source" text NOT NULL,
@@ -66,8 +102,13 @@ CREATE TABLE "webhook_deliveries" (
 	CONSTRAINT "webhook_deliveries_provider_delivery_id_pk" PRIMARY KEY("provider","delivery_id")
 );
 --> statement-breakpoint
+ALTER TABLE "promotions" ADD COLUMN "production" boolean DEFAULT false NOT NULL;--> statement-breakpoint
+ALTER TABLE "promotions" ADD COLUMN "applying_at" timestamp with time zone;--> statement-breakpoint
 ALTER TABLE "incidents" ADD CONSTRAINT "incidents_promotion_id_promotions_id_fk" FOREIGN KEY ("promotion_id") REFERENCES "public"."promotions"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "previews" ADD CONSTRAINT "previews_service_services_name_fk" FOREIGN KEY ("service") REFERENCES "public"."services"("name") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+CREATE INDEX "service_commits_repository_sha_idx" ON "service_commits" USING btree ("repository","sha");--> statement-breakpoint
+CREATE INDEX "dora_lead_times_deployed_idx" ON "dora_lead_times" USING btree ("deployed_at");--> statement-breakpoint
+CREATE INDEX "dora_lead_times_service_deployed_idx" ON "dora_lead_times" USING btree ("service","deployed_at");--> statement-breakpoint
 CREATE UNIQUE INDEX "incidents_one_open_per_fingerprint_idx" ON "incidents" USING btree ("source","fingerprint") WHERE "incidents"."status" = 'open';--> statement-breakpoint
 CREATE INDEX "incidents_service_opened_idx" ON "incidents" USING btree ("service","opened_at");--> statement-breakpoint
 CREATE INDEX "incidents_promotion_idx" ON "incidents" USING btree ("promotion_id");--> statement-breakpoint
@@ -76,4 +117,6 @@ CREATE INDEX "notification_deliveries_due_idx" ON "notification_deliveries" USIN
 CREATE INDEX "notification_deliveries_created_idx" ON "notification_deliveries" USING btree ("created_at","id");--> statement-breakpoint
 CREATE INDEX "notification_deliveries_status_idx" ON "notification_deliveries" USING btree ("status","channel");--> statement-breakpoint
 CREATE INDEX "previews_open_idx" ON "previews" USING btree ("status","last_activity_at") WHERE "previews"."status" <> 'closed';--> statement-breakpoint
-CREATE INDEX "webhook_deliveries_received_idx" ON "webhook_deliveries" USING btree ("received_at");
+CREATE INDEX "webhook_deliveries_received_idx" ON "webhook_deliveries" USING btree ("received_at");--> statement-breakpoint
+CREATE INDEX "promotions_dora_finished_idx" ON "promotions" USING btree ("finished_at") WHERE "promotions"."production" and "promotions"."applying_at" is not null;--> statement-breakpoint
+CREATE INDEX "promotions_dora_service_finished_idx" ON "promotions" USING btree ("service","finished_at") WHERE "promotions"."production" and "promotions"."applying_at" is not null;

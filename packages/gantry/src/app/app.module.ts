@@ -26,6 +26,9 @@ import { incidentOperations } from '../features/incidents/incidents.openapi.js';
 import { NotificationsModule } from '../features/notifications/notifications.module.js';
 import { notificationOperations } from '../features/notifications/notifications.openapi.js';
 import type { NotificationsService } from '../features/notifications/notifications.service.js';
+import { commitOperations } from '../features/commits/commits.openapi.js';
+import { doraOperations } from '../features/dora/dora.openapi.js';
+import { DoraModule } from '../features/dora/dora.module.js';
 import type { Delivery } from './delivery.js';
 import { DATABASE, DELIVERY, EVENT_BACKBONE, GANTRY_CONFIG, LOGGER } from './tokens.js';
 
@@ -77,6 +80,8 @@ export const apiOperations = [
   ...webhookOperations,
   ...incidentOperations,
   ...notificationOperations,
+  ...commitOperations,
+  ...doraOperations,
 ];
 
 /** The root module: features are added to `imports` as they arrive. */
@@ -94,6 +99,7 @@ export class AppModule {
         WebhooksModule.register(context.metrics),
         IncidentsModule,
         NotificationsModule.register(context.notifications),
+        DoraModule,
         OpenApiModule.register(apiOperations),
       ],
     };

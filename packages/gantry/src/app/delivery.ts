@@ -26,6 +26,10 @@ import { RolloutRunner } from '../features/rollouts/rollout-runner.js';
 import { RolloutsService } from '../features/rollouts/rollouts.service.js';
 import { registerIncidentConsumers } from '../features/incidents/incident-consumers.js';
 import { IncidentsService, type IncidentSettings } from '../features/incidents/incidents.service.js';
+import { registerCommitConsumers } from '../features/commits/commit-recorder.js';
+import { CommitsService } from '../features/commits/commits.service.js';
+import { registerDoraConsumers } from '../features/dora/dora-projections.js';
+import { DoraService } from '../features/dora/dora.service.js';
 
 export interface DeliveryOptions {
   database: DatabaseHandle;
@@ -68,6 +72,8 @@ export class Delivery {
   readonly previews: PreviewsService;
   readonly previewTeardown: PreviewTeardown;
   readonly incidents: IncidentsService;
+  readonly commits: CommitsService;
+  readonly dora: DoraService;
 
   constructor(options: DeliveryOptions) {
     const { database, backbone, logger } = options;
@@ -148,6 +154,10 @@ export class Delivery {
       options.incidents,
     );
     registerIncidentConsumers(backbone.consumers, this.incidents);
+    this.commits = new CommitsService(database);
+    this.dora = new DoraService(database);
+    registerCommitConsumers(backbone.consumers, logger);
+    registerDoraConsumers(backbone.consumers);
   }
 
   /** Brings local stages back as they were (adopting their replicas), then resumes applies and rollouts. */

@@ -13,6 +13,7 @@ import {
 import { logsCommand } from './logs.command.js';
 import { releaseCommand } from './release.command.js';
 import { statusCommand } from './status.command.js';
+import { doraCommand } from './dora.command.js';
 
 /**
  * The commands people use to deliver: declare pipelines, register releases,
@@ -33,5 +34,6 @@ export function deliveryCommands(context: CliContext = {}): Command[] {
     rollbackCommand(context),
     promotionCommand(context),
     logsCommand(context),
+    doraCommand(context),
   ].map((command) => configureUsageErrors(command));
 }

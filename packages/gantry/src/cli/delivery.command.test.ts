@@ -307,10 +307,21 @@ describe('gantry release', () => {
   });
 
   it('list and show read the API', async () => {
+    const changes = {
+      service: 'checkout',
+      version: '2026.11.3',
+      commit: '9f1c2ab',
+      historyKnown: false,
+      reason: 'no earlier release of the service succeeded in production to count from',
+      previous: null,
+      commits: [{ sha: '9f1c2ab', committedAt: null, authorName: null, authorEmail: null, title: null }],
+    };
     const api = fakeApi((request) =>
       request.path === '/api/v1/releases'
         ? { body: { items: [release()] } }
-        : { body: release({ evidence: [] }) },
+        : request.path.endsWith('/changes')
+          ? { body: changes }
+          : { body: release({ evidence: [] }) },
     );
     const list = await gantry(['release', 'list', '--service', 'checkout', '--limit', '5'], {
       fetch: api.fetch,
@@ -319,7 +330,9 @@ describe('gantry release', () => {
     expect(api.requests[0]!.query).toEqual({ service: 'checkout', limit: '5' });
     const show = await gantry(['release', 'show', 'checkout', '2026.11.3'], { fetch: api.fetch });
     expect(show.stdout).toContain('release checkout 2026.11.3\n');
+    expect(show.stdout).toContain('Changes: history unknown (no earlier release');
     expect(api.requests[1]!.path).toBe('/api/v1/releases/checkout/2026.11.3');
+    expect(api.requests[2]!.path).toBe('/api/v1/releases/checkout/2026.11.3/changes');
   });
 });
 

@@ -59,6 +59,7 @@ Examples:
   $ gantry logs checkout --stage prod --follow     a local stage's replica logs
   $ gantry promotion resume 01934f0e-…             continue a paused canary
   $ gantry incident list --status open             incidents not resolved yet
+  $ gantry dora --team payments --window 90d       the four DORA metrics, with their bands
   $ gantry demo                                    the whole story on this machine (npm start)
   $ gantry notifications list --status dead        notifications a channel did not take
 

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
+import type { ReleaseChangesDto } from '../features/commits/release-changes.dto.js';
 import type { CreateReleaseBody, ReleaseDto, ReleasePageDto } from '../features/releases/releases.dto.js';
 import { addApiOptions, type ApiOptions } from './api-options.js';
 import {
@@ -146,6 +147,21 @@ export function formatRelease(release: ReleaseDto, now: number = Date.now()): st
     lines.push(...formatEvidenceTable(evidence, now));
   }
   return lines;
+}
+
+/** The commits a release brings to production, and whether that list is the whole story. */
+export function formatChanges(changes: ReleaseChangesDto): string[] {
+  const since = changes.previous ? ` since ${changes.previous.version}` : '';
+  const heading = changes.historyKnown
+    ? `Changes${since}: ${changes.commits.length} commit(s) (history known: ${changes.reason})`
+    : `Changes: history unknown (${changes.reason}); counting the release's own commit only`;
+  const rows = changes.commits.map((commit) => ({
+    commit: commit.sha.slice(0, 12),
+    committed: formatTime(commit.committedAt),
+    author: commit.authorName ?? '-',
+    title: commit.title === null ? '-' : truncate(commit.title, 60),
+  }));
+  return [heading, ...formatTable(rows, ['commit', 'committed', 'author', 'title'])];
 }
 
 export function formatReleaseList(page: ReleasePageDto, now: number = Date.now()): string[] {
@@ -310,11 +326,13 @@ Examples:
   $ gantry release show checkout 2026.11.3`,
     )
     .action(async (service: string, version: string, options: ApiOptions) => {
-      const release = await connect(options, context).client.get<ReleaseDto>(
-        `api/v1/releases/${encodePath(service, version)}`,
+      const { client } = connect(options, context);
+      const release = await client.get<ReleaseDto>(`api/v1/releases/${encodePath(service, version)}`);
+      const changes = await client.get<ReleaseChangesDto>(
+        `api/v1/releases/${encodePath(service, version)}/changes`,
       );
-      if (options.json) return printJson(release);
-      write(formatRelease(release, context.now?.()));
+      if (options.json) return printJson({ ...release, changes });
+      write([...formatRelease(release, context.now?.()), '', ...formatChanges(changes)]);
     });
 
   return command;

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from './config.js';
 
@@ -65,5 +68,30 @@ describe('configuration', () => {
     }
     expect(message).toContain('GANTRY_DATABASE_URL');
     expect(message).not.toContain('hunter2');
+  });
+
+  it('takes DORA bands from inline JSON or a file, and the 2023 ones by default', () => {
+    expect(loadConfig({}).dora.bands.source).toContain('2023');
+    expect(
+      loadConfig({ GANTRY_DORA_BANDS: '{"changeFailureRate": {"high": 0.12}}' }).dora.bands.changeFailureRate,
+    ).toEqual({
+      elite: 0.05,
+      high: 0.12,
+      medium: 0.15,
+    });
+    const file = join(mkdtempSync(join(tmpdir(), 'gantry-config-')), 'bands.json');
+    writeFileSync(file, '{"source": "ACME targets", "recoveryTime": {"elite": "30m"}}');
+    const fromFile = loadConfig({ GANTRY_DORA_BANDS: file }).dora.bands;
+    expect(fromFile.source).toBe('ACME targets');
+    expect(fromFile.recoveryTime.elite).toBe(1_800);
+  });
+
+  it.each([
+    ['{"leadTime": {"elite": "10d"}}', 'leadTime: the bars must keep elite ≤ high ≤ medium'],
+    ['{"leadTime"', 'is not JSON'],
+    ['/nonexistent/bands.json', 'cannot be read (ENOENT'],
+  ])('refuses GANTRY_DORA_BANDS=%s at start, saying why', (value, message) => {
+    expect(() => loadConfig({ GANTRY_DORA_BANDS: value })).toThrow(ConfigError);
+    expect(() => loadConfig({ GANTRY_DORA_BANDS: value })).toThrow(message);
   });
 });

@@ -1,7 +1,9 @@
 import { isAbsolute } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseDuration } from '../shared/duration.js';
 import { redactUrl } from '../shared/redact.js';
+import { DORA_2023_BANDS, parseBandsOverride, type DoraBands } from '../features/dora/dora-bands.js';
 
 // Every environment variable Gantry reads is declared here once, with its
 // default, an example and a description. The same table validates start-up,
@@ -256,6 +258,27 @@ export const SETTINGS = {
     example: 'https://gantry.example.com',
     schema: urlWithProtocols(['http:', 'https:']).optional(),
   }),
+  GANTRY_DORA_BANDS: setting({
+    description:
+      'DORA performance bands to use instead of the 2023 report: inline JSON, or the path of a JSON file (see docs/dora.md).',
+    example: '{"leadTime":{"elite":"2d"}}',
+    schema: z
+      .string()
+      .optional()
+      .transform((text, ctx): DoraBands => {
+        if (text === undefined) return DORA_2023_BANDS;
+        try {
+          const json = text.trim().startsWith('{') ? text : readFileSync(text, 'utf8');
+          return parseBandsOverride(json);
+        } catch (error) {
+          const problem = (error as NodeJS.ErrnoException).code
+            ? `cannot be read (${(error as Error).message})`
+            : (error as Error).message;
+          ctx.addIssue({ code: 'custom', message: problem });
+          return z.NEVER;
+        }
+      }),
+  }),
 } as const;
 
 type Settings = typeof SETTINGS;
@@ -282,6 +305,7 @@ export interface GantryConfig {
   incidents: { serviceLabel: string; stageLabel: string; rollbackWindowMs: number };
   notifications: { file: string | undefined };
   publicUrl: string | undefined;
+  dora: { bands: DoraBands };
 }
 
 /** Thrown for a bad environment variable; its message is the one line to print. */
@@ -346,6 +370,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
     },
     notifications: { file: read(env, 'GANTRY_NOTIFICATIONS_FILE') },
     publicUrl: read(env, 'GANTRY_PUBLIC_URL'),
+    dora: { bands: read(env, 'GANTRY_DORA_BANDS') },
   };
   if (config.consumers.retryMaxMs < config.consumers.retryBaseMs) {
     throw new ConfigError(

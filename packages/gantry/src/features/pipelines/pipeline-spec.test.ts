@@ -536,7 +536,7 @@ describe('service spec', () => {
       {
         path: ['spec', 'stages', 0, 'colour'],
         message:
-          'unknown key; expected one of name, preview, requires, promotion, approvals, gates, freeze, strategy, target, rollbackOnIncident',
+          'unknown key; expected one of name, preview, requires, promotion, approvals, gates, freeze, strategy, target, rollbackOnIncident, production',
         atKey: true,
       },
       {

@@ -99,6 +99,11 @@ export interface StageSpec {
   target: TargetSpec;
   /** Roll back automatically when an incident hits this stage; absent: never. */
   rollbackOnIncident?: RollbackOnIncidentSpec;
+  /**
+   * Whether the stage is production, for DORA metrics. Absent on every stage:
+   * the stages no other stage requires are (see productionStagesOf()).
+   */
+  production?: boolean;
 }
 
 /**
@@ -817,6 +822,12 @@ const stage = strict({
     .describe(
       'Roll back when an incident hits the stage: a verifying promotion is withdrawn, one that succeeded within the window gets a rollback promotion. true, or { window: 30m }.',
     ),
+  production: z
+    .boolean()
+    .optional()
+    .describe(
+      'The stage is production (DORA metrics count its promotions). When no stage says true, the stages no other stage requires are.',
+    ),
 }).describe('One environment of the pipeline.');
 
 type ParsedStage = z.output<typeof stage>;
@@ -1052,6 +1063,7 @@ export const serviceSpecSchema = serviceDocument.transform((document): ServiceSp
         ? { window: item.rollbackOnIncident.window }
         : {};
     }
+    if (item.production !== undefined) stageSpec.production = item.production;
     return stageSpec;
   });
   const previewIndex = spec.stages.findIndex((item) => item.preview !== false);

@@ -4,6 +4,8 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { previewsCommand } from '../../cli/previews.command.js';
+import { runCli } from '../../testing/cli-run.js';
 import { freePort } from '../../testing/free-port.js';
 import { helloServiceTarget } from '../../testing/hello-service.js';
 import { databaseKinds } from '../../testing/test-backends.js';
@@ -172,6 +174,15 @@ describe.each(databaseKinds())("pull requests' previews on %s", (database) => {
     await pullRequest(7, 'synchronize', second);
     await succeededIn('pr-7', two.version);
     expect(await get(running.url!)).toEqual({ status: 200, version: two.version });
+    // `gantry previews` shows it with its URL, as a table and as JSON.
+    const cli = ['previews', '--service', 'web', '--url', gantry.server.url, '--token', gantry.adminToken];
+    const table = await runCli([previewsCommand()], cli);
+    expect(table.code, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(
+      new RegExp(`web\\s+pr-7\\s+active\\s+${running.url!.replace(/[.]/g, '\\.')}`),
+    );
+    const listed = await runCli([previewsCommand()], [...cli, '--json']);
+    expect((JSON.parse(listed.stdout) as { items: PreviewDto[] }).items[0]).toMatchObject({ stage: 'pr-7' });
     // A release of a pull request's head goes nowhere else: develop promotes by hand.
     const { body } = await gantry.api<{ items: PromotionDto[] }>(
       'GET',

@@ -205,6 +205,7 @@ export class PromotionEngine {
       phase: to,
       message: reason,
       ...(isTerminal(to) ? { finishedAt: now, applyOwner: null, applyLeaseUntil: null } : {}),
+      ...(to === 'Applying' && promotion.applyingAt === null ? { applyingAt: now } : {}),
     });
     await insertTransition(tx, {
       promotionId: promotion.id,

@@ -15,7 +15,8 @@ import {
   type ServiceRow,
   type StageStatusRow,
 } from '../pipelines/pipelines.repository.js';
-import { stageNamesOf, stagePolicyOf } from '../pipelines/stage-policy.js';
+import { isProductionStage } from '../pipelines/production-stages.js';
+import { asServiceSpec, stageNamesOf, stagePolicyOf } from '../pipelines/stage-policy.js';
 import { findPreview } from '../previews/previews.repository.js';
 import { compareVersions } from '../releases/calver.js';
 import { findRelease, findReleaseById, type Release } from '../releases/releases.repository.js';
@@ -512,6 +513,7 @@ export class PromotionsService {
       reason: options.reason ?? null,
       freezeOverride: options.override,
       message: 'waiting for the promotion engine',
+      production: isProductionStage(asServiceSpec(revision.spec).stages, stage),
     });
     await insertTransition(tx, {
       promotionId: promotion.id,

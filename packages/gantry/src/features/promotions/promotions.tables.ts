@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigserial,
+  boolean,
   index,
   integer,
   jsonb,
@@ -48,6 +49,11 @@ export const promotions = pgTable(
     createdAt: timestamptz('created_at').notNull().defaultNow(),
     updatedAt: timestamptz('updated_at').notNull().defaultNow(),
     finishedAt: timestamptz('finished_at'),
+    // Whether the stage was a production stage (productionStagesOf) when the
+    // promotion was created; DORA filters on it instead of re-reading specs.
+    production: boolean('production').notNull().default(false),
+    // When the promotion first entered Applying: from then on it is a deployment.
+    applyingAt: timestamptz('applying_at'),
   },
   (table) => [
     // At most one active promotion per (service, stage), enforced here rather
@@ -59,6 +65,17 @@ export const promotions = pgTable(
       ),
     index('promotions_service_stage_created_idx').on(table.service, table.stage, table.createdAt),
     index('promotions_release_idx').on(table.releaseId),
+    // DORA (features/dora/dora.repository.ts) reads one window of finished
+    // production deployments: by finished_at for the fleet and a team, by
+    // service for one service. Partial, so they hold only production
+    // promotions that reached Applying (a third of a typical history).
+    // bench:dora (docs/benchmarks.md) measures the queries with and without them.
+    index('promotions_dora_finished_idx')
+      .on(table.finishedAt)
+      .where(sql`${table.production} and ${table.applyingAt} is not null`),
+    index('promotions_dora_service_finished_idx')
+      .on(table.service, table.finishedAt)
+      .where(sql`${table.production} and ${table.applyingAt} is not null`),
     index('promotions_applying_lease_idx')
       .on(table.applyLeaseUntil)
       .where(sql`${table.phase} = 'Applying'`),
