@@ -22,7 +22,7 @@ const NO_COMMIT = /^0{40}$/;
  */
 export async function recordPush(tx: Tx, push: SourcePushed, logger: Logger): Promise<void> {
   const repository = push.repository.identity;
-  const commits = push.commits.flatMap((commit, index) => {
+  const commits = push.commits.flatMap((commit) => {
     const committedAt = new Date(commit.time);
     if (Number.isNaN(committedAt.getTime())) {
       logger.warn(
@@ -31,9 +31,8 @@ export async function recordPush(tx: Tx, push: SourcePushed, logger: Logger): Pr
       );
       return [];
     }
-    // A truncated push leaves commits out before its oldest listed one: that
-    // commit's stated parent (the push's `before`) is not its real parent.
-    const parent = index === 0 && push.truncated ? undefined : commit.parentSha;
+    // The webhook leaves the parent out where it is unknown (the oldest commit of a truncated push).
+    const parent = commit.parentSha;
     return [{ commit, committedAt, parentSha: parent && !NO_COMMIT.test(parent) ? parent : null }];
   });
   await recordSourceCommits(

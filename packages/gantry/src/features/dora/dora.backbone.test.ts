@@ -357,19 +357,6 @@ describe.each(databaseKinds())('DORA metrics on %s', (database) => {
       await transaction((tx) => recordPush(tx, PUSH, silent));
       expect(await count()).toBe(before);
     });
-
-    it('does not trust the parent link of the oldest commit of a truncated push', async () => {
-      const orphan = randomBytes(20).toString('hex');
-      const truncated: SourcePushed = {
-        ...PUSH,
-        repository: { ...PUSH.repository, identity: 'github.com/acme/elsewhere' },
-        truncated: true,
-        commits: [{ ...commit('c0', 'c0', '2026-11-01T00:00:00Z', []), sha: orphan }],
-      };
-      await transaction((tx) => recordPush(tx, truncated, silent));
-      const [row] = await db().select().from(sourceCommits).where(eq(sourceCommits.sha, orphan));
-      expect(row!.parentSha).toBeNull();
-    });
   });
 
   describe('release changes', () => {

@@ -1,9 +1,10 @@
-import { and, desc, eq, inArray, lt, or } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import type { Executor } from '../../platform/database/database.js';
 import { updateWithVersion } from '../../platform/database/optimistic-lock.js';
 import type { Promotion } from '../promotions/promotions.repository.js';
 import { promotions } from '../promotions/promotions.tables.js';
 import { incidents } from './incidents.tables.js';
+import { olderThan } from '../../platform/database/keyset.js';
 
 export type Incident = typeof incidents.$inferSelect;
 export type NewIncident = typeof incidents.$inferInsert;
@@ -68,10 +69,7 @@ export async function listIncidents(executor: Executor, filter: IncidentFilter):
   if (filter.stage) conditions.push(eq(incidents.stage, filter.stage));
   if (filter.before) {
     conditions.push(
-      or(
-        lt(incidents.openedAt, filter.before.openedAt),
-        and(eq(incidents.openedAt, filter.before.openedAt), lt(incidents.id, filter.before.id)),
-      ),
+      olderThan(incidents.openedAt, incidents.id, { at: filter.before.openedAt, id: filter.before.id }),
     );
   }
   return executor

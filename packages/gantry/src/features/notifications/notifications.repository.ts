@@ -2,6 +2,7 @@ import { and, desc, eq, inArray, isNotNull, lt, lte, sql, type SQL } from 'drizz
 import { queryRows, type Executor } from '../../platform/database/database.js';
 import type { KeysetPosition } from '../../shared/keyset-cursor.js';
 import { notificationDeliveries, type NotificationDeliveryStatus } from './notifications.tables.js';
+import { olderThan } from '../../platform/database/keyset.js';
 
 export type NotificationDelivery = typeof notificationDeliveries.$inferSelect;
 export type NewNotificationDelivery = Pick<
@@ -190,9 +191,7 @@ export async function listDeliveries(db: Executor, filter: DeliveryFilter): Prom
   if (filter.type) conditions.push(eq(notificationDeliveries.eventType, filter.type));
   if (filter.eventId) conditions.push(eq(notificationDeliveries.eventId, filter.eventId));
   if (filter.before) {
-    conditions.push(
-      sql`(${notificationDeliveries.createdAt}, ${notificationDeliveries.id}) < (${filter.before.at.toISOString()}::timestamptz, ${filter.before.id}::uuid)`,
-    );
+    conditions.push(olderThan(notificationDeliveries.createdAt, notificationDeliveries.id, filter.before));
   }
   return db
     .select()

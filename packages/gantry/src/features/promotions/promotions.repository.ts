@@ -3,6 +3,7 @@ import type { Executor, Tx } from '../../platform/database/database.js';
 import { updateWithVersion } from '../../platform/database/optimistic-lock.js';
 import { ACTIVE_PHASES, type PromotionPhase } from './promotion-state-machine.js';
 import { promotionDecisions, promotions, promotionTransitions } from './promotions.tables.js';
+import { olderThan } from '../../platform/database/keyset.js';
 
 export type Promotion = typeof promotions.$inferSelect;
 export type NewPromotion = typeof promotions.$inferInsert;
@@ -108,10 +109,7 @@ export async function listPromotions(executor: Executor, filter: PromotionFilter
   if (filter.phase) conditions.push(eq(promotions.phase, filter.phase));
   if (filter.before) {
     conditions.push(
-      or(
-        lt(promotions.createdAt, filter.before.createdAt),
-        and(eq(promotions.createdAt, filter.before.createdAt), lt(promotions.id, filter.before.id)),
-      ),
+      olderThan(promotions.createdAt, promotions.id, { at: filter.before.createdAt, id: filter.before.id }),
     );
   }
   return executor

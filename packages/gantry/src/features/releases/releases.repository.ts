@@ -1,6 +1,7 @@
-import { and, desc, eq, like, lt, or, sql } from 'drizzle-orm';
+import { and, desc, eq, like, sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/database/database.js';
 import { releaseEvidence, releases, type EvidenceKind } from './releases.tables.js';
+import { olderThan } from '../../platform/database/keyset.js';
 
 export type Release = typeof releases.$inferSelect;
 export type NewRelease = typeof releases.$inferInsert;
@@ -67,10 +68,7 @@ export async function listReleases(executor: Executor, filter: ReleasePageFilter
   if (filter.service) conditions.push(eq(releases.service, filter.service));
   if (filter.before) {
     conditions.push(
-      or(
-        lt(releases.createdAt, filter.before.createdAt),
-        and(eq(releases.createdAt, filter.before.createdAt), lt(releases.id, filter.before.id)),
-      ),
+      olderThan(releases.createdAt, releases.id, { at: filter.before.createdAt, id: filter.before.id }),
     );
   }
   return executor

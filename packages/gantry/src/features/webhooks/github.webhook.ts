@@ -8,15 +8,13 @@ import {
   type SourcePushed,
 } from './inbound-events.js';
 import {
-  chainParents,
-  commitTitle,
+  commitsOfPush,
   deliveryIdFrom,
   headerValue,
   instant,
   parsePayload,
   sha,
   sourceRepository,
-  touchedPaths,
   type Translation,
 } from './translation.js';
 
@@ -141,17 +139,8 @@ export function translateGithub(
 
 function push(deliveryId: string, payload: z.output<typeof pushPayload>): Translation {
   const listed = payload.commits ?? [];
-  const commits = chainParents(
-    payload.before,
-    listed.map((commit) => ({
-      sha: commit.id,
-      time: commit.timestamp,
-      authorName: commit.author.name,
-      authorEmail: commit.author.email ?? '',
-      title: commitTitle(commit.message),
-      paths: touchedPaths(commit.added, commit.modified, commit.removed),
-    })),
-  );
+  const truncated = listed.length >= GITHUB_PUSH_COMMIT_LIMIT;
+  const commits = commitsOfPush(payload.before, listed, truncated);
   const repository = repositoryOf(payload.repository);
   const pushed: SourcePushed = {
     provider: 'github',
@@ -161,7 +150,7 @@ function push(deliveryId: string, payload: z.output<typeof pushPayload>): Transl
     before: payload.before,
     after: payload.after,
     commits,
-    truncated: listed.length >= GITHUB_PUSH_COMMIT_LIMIT,
+    truncated,
   };
   return {
     kind: 'events',

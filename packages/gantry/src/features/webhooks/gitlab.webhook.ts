@@ -9,14 +9,12 @@ import {
   type SourcePushed,
 } from './inbound-events.js';
 import {
-  chainParents,
-  commitTitle,
+  commitsOfPush,
   headerValue,
   instant,
   parsePayload,
   sha,
   sourceRepository,
-  touchedPaths,
   type Translation,
 } from './translation.js';
 
@@ -143,6 +141,7 @@ export function translateGitlab(
 
 function push(event: string, deliveryId: string, payload: z.output<typeof pushPayload>): Translation {
   const listed = payload.commits ?? [];
+  const truncated = (payload.total_commits_count ?? listed.length) > listed.length;
   const repository = repositoryOf(payload.project);
   const pushed: SourcePushed = {
     provider: 'gitlab',
@@ -151,18 +150,8 @@ function push(event: string, deliveryId: string, payload: z.output<typeof pushPa
     ref: payload.ref,
     before: payload.before,
     after: payload.after,
-    commits: chainParents(
-      payload.before,
-      listed.map((commit) => ({
-        sha: commit.id,
-        time: commit.timestamp,
-        authorName: commit.author.name,
-        authorEmail: commit.author.email ?? '',
-        title: commitTitle(commit.message),
-        paths: touchedPaths(commit.added, commit.modified, commit.removed),
-      })),
-    ),
-    truncated: (payload.total_commits_count ?? listed.length) > listed.length,
+    commits: commitsOfPush(payload.before, listed, truncated),
+    truncated,
   };
   return {
     kind: 'events',

@@ -41,7 +41,7 @@ export interface PushedCommit {
   title: string;
   /** Paths added, modified or removed; for monorepo scoping. Empty when the provider did not say. */
   paths: string[];
-  /** The commit before this one in the push (the push's `before` for the first); undefined when unknown. */
+  /** The commit before this one in the push (the push's `before` for the first); undefined when unknown: a new branch, or the oldest listed commit of a truncated push. */
   parentSha?: string;
 }
 

@@ -10,7 +10,7 @@ import {
 import { githubPayload, translateGithub } from './github.webhook.js';
 import { gitlabDeliveryId, translateGitlab } from './gitlab.webhook.js';
 import type { AlertChanged, CiRunCompleted, PullRequestChanged, SourcePushed } from './inbound-events.js';
-import { isoInstant, ZERO_SHA, type Translation } from './translation.js';
+import { commitsOfPush, isoInstant, ZERO_SHA, type Translation } from './translation.js';
 
 // The translators on real payloads: every push, pull_request, workflow_run,
 // ping and release example GitHub publishes (@octokit/webhooks-examples),
@@ -254,7 +254,7 @@ describe('GitLab documentation examples', () => {
         authorEmail: 'jordi@softcatala.org',
         title: 'Update Catalan translation to e38cb41.',
         paths: ['CHANGELOG', 'app/controller/application.rb'],
-        parentSha: '95790bf891e76fee5e1747ab589903a6a1f80f22',
+        // GitLab listed 2 of the push's 4 commits: this one's parent is not the push's before.
       },
       {
         sha: 'da1560886d4f094c3e6c9ef40349f7d38b5d27d7',
@@ -446,6 +446,31 @@ describe('Alertmanager version 4 notifications', () => {
     expect(translateAlertmanager({ ...fixture('alertmanager/firing.json'), alerts: [] })).toMatchObject({
       kind: 'ignored',
     });
+  });
+});
+
+describe('commitsOfPush', () => {
+  const listed = ['a', 'b'].map((name) => ({
+    id: name.repeat(40),
+    timestamp: '2026-11-30T12:00:00Z',
+    author: { name: 'Ada' },
+    message: `change ${name}\n\nwith a body`,
+    modified: ['src/app.ts'],
+  }));
+
+  it('links each commit to the one before it, the first to the push before', () => {
+    const commits = commitsOfPush('f'.repeat(40), listed, false);
+    expect(commits.map((commit) => [commit.sha[0], commit.parentSha?.[0], commit.title])).toEqual([
+      ['a', 'f', 'change a'],
+      ['b', 'a', 'change b'],
+    ]);
+  });
+
+  it('knows no parent for the first commit of a new branch or of a truncated push', () => {
+    expect(commitsOfPush(ZERO_SHA, listed, false)[0]!.parentSha).toBeUndefined();
+    const truncated = commitsOfPush('f'.repeat(40), listed, true);
+    expect(truncated[0]!.parentSha).toBeUndefined();
+    expect(truncated[1]!.parentSha).toBe('a'.repeat(40));
   });
 });
 

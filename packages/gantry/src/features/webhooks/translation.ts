@@ -62,13 +62,40 @@ export function touchedPaths(...lists: (readonly string[] | null | undefined)[])
   return [...new Set(lists.flatMap((list) => list ?? []))];
 }
 
-/** Links each commit to the one before it in the push; the first to the push's `before`. */
-export function chainParents(before: string, commits: Omit<PushedCommit, 'parentSha'>[]): PushedCommit[] {
-  let previous: string | undefined = before === ZERO_SHA ? undefined : before;
-  return commits.map((commit) => {
-    const linked: PushedCommit = previous === undefined ? { ...commit } : { ...commit, parentSha: previous };
-    previous = commit.sha;
-    return linked;
+/** A commit as GitHub and GitLab both list it in a push. */
+export interface ListedCommit {
+  id: string;
+  timestamp: string;
+  author: { name: string; email?: string | null | undefined };
+  message: string;
+  added?: readonly string[] | null | undefined;
+  modified?: readonly string[] | null | undefined;
+  removed?: readonly string[] | null | undefined;
+}
+
+/**
+ * A push's commits, oldest first, each linked to the one before it in the
+ * push and the first to the push's `before`, except when the provider left
+ * commits out (`truncated`): then the first one's parent is not known.
+ */
+export function commitsOfPush(
+  before: string,
+  listed: readonly ListedCommit[],
+  truncated: boolean,
+): PushedCommit[] {
+  let previous: string | undefined = before === ZERO_SHA || truncated ? undefined : before;
+  return listed.map((commit) => {
+    const pushed: PushedCommit = {
+      sha: commit.id,
+      time: commit.timestamp,
+      authorName: commit.author.name,
+      authorEmail: commit.author.email ?? '',
+      title: commitTitle(commit.message),
+      paths: touchedPaths(commit.added, commit.modified, commit.removed),
+      ...(previous === undefined ? {} : { parentSha: previous }),
+    };
+    previous = commit.id;
+    return pushed;
   });
 }
 
