@@ -57,6 +57,7 @@ Options:
   --database-url U   PostgreSQL server to create the database on
                      (default: GANTRY_BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/test)
   --explain          print EXPLAIN (ANALYZE, BUFFERS) of the fleet's deployment count
+  --keep-database    leave the generated database in place (its URL is printed) to study plans
   --skip-index-comparison
                      do not measure again after dropping the indexes chosen for DORA
                      (${DORA_INDEXES.join(', ')})
@@ -72,6 +73,7 @@ interface Settings {
   databaseUrl: string;
   explain: boolean;
   compareIndexes: boolean;
+  keepDatabase: boolean;
 }
 
 function readSettings(): Settings | undefined {
@@ -85,6 +87,7 @@ function readSettings(): Settings | undefined {
       'database-url': { type: 'string' },
       explain: { type: 'boolean', default: false },
       'skip-index-comparison': { type: 'boolean', default: false },
+      'keep-database': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -110,6 +113,7 @@ function readSettings(): Settings | undefined {
       'postgres://postgres@127.0.0.1:5432/test',
     explain: values.explain,
     compareIndexes: !values['skip-index-comparison'],
+    keepDatabase: values['keep-database'],
   };
 }
 
@@ -327,7 +331,8 @@ async function main(): Promise<void> {
   } finally {
     await server?.stop().catch(() => undefined);
     await client.end().catch(() => undefined);
-    await database.drop();
+    if (settings.keepDatabase) progress(`kept the database: ${shownUrl(database.url)}`);
+    else await database.drop();
   }
 }
 
