@@ -9,7 +9,10 @@ import { helloServiceTarget } from '../../testing/hello-service.js';
 import { databaseKinds } from '../../testing/test-backends.js';
 import { startTestServer, type TestServer } from '../../testing/test-server.js';
 import { waitFor } from '../../testing/wait-for.js';
+import { eq } from 'drizzle-orm';
+import { findLocalStage } from '../local-target/local-stages.repository.js';
 import type { PromotionDto } from '../promotions/promotions.dto.js';
+import { rollouts } from './rollouts.tables.js';
 import type { ReleaseDto } from '../releases/releases.dto.js';
 
 // Promotions into `local` stages on a real database: the example service runs
@@ -441,6 +444,25 @@ describe.each(databaseKinds())('progressive delivery into local stages on %s', (
     expect(done.phase, done.message ?? '').toBe('Succeeded');
     for (let index = 0; index < 20; index++)
       expect(await versionServed(ports.manual)).toContain(next.version);
+  });
+
+  it('withdraws the candidate of a promotion aborted before its rollout was recorded', async () => {
+    const candidate = await release('search');
+    const waiting = await paused((await startedPromotion('search', candidate.version)).id);
+    // The moment between the apply starting the candidate and the runner recording the rollout.
+    const { db } = gantry.server.database;
+    await db.delete(rollouts).where(eq(rollouts.id, waiting.id));
+    expect((await control(waiting.id, 'abort', 'wrong build')).status).toBe(200);
+    await waitFor(
+      async () => {
+        const stage = await findLocalStage(db, 'search', 'prod');
+        return stage && stage.candidate === null ? stage : undefined;
+      },
+      { what: 'the candidate of the aborted promotion to be withdrawn' },
+    );
+    for (let index = 0; index < 20; index++) {
+      expect(await versionServed(ports.manual)).not.toContain(candidate.version);
+    }
   });
 
   it('rolls back from a background analysis in the middle of a long pause', async () => {

@@ -4,6 +4,7 @@ import { StaleVersionError } from '../../shared/errors.js';
 import { sleep } from '../../shared/sleep.js';
 import type { EventAppender } from '../events/event-appender.js';
 import {
+  findLocalStage,
   recordCandidateRemoved,
   recordCandidateWeight,
   recordPromoted,
@@ -442,14 +443,25 @@ export class RolloutRunner {
     );
   }
 
-  /** A promotion that ended while its candidate ran (aborted): stable takes everything again. */
+  /**
+   * A promotion that ended while its candidate ran (aborted): stable takes
+   * everything again. Also when it ended before its rollout began (aborted
+   * right after the apply started the candidate): the stage's record says
+   * whose candidate runs there.
+   */
   private async cleanUpAfter(promotion: Promotion): Promise<void> {
-    const rollout = await findRollout(this.options.database.db, promotion.id);
-    if (!rollout || ['Completed', 'RolledBack', 'Aborted'].includes(rollout.status)) return;
+    const { db } = this.options.database;
+    const rollout = await findRollout(db, promotion.id);
+    if (rollout && ['Completed', 'RolledBack', 'Aborted'].includes(rollout.status)) return;
+    if (!rollout) {
+      const stage = await findLocalStage(db, promotion.service, promotion.stage);
+      if (stage?.candidate?.promotionId !== promotion.id) return;
+    }
     await this.withdrawCandidate(
       promotion,
       () => Promise.resolve(),
       async (tx) => {
+        if (!rollout) return;
         await this.save(
           rollout,
           { status: 'Aborted', weight: 0, message: `promotion ${promotion.phase}` },
