@@ -1,6 +1,5 @@
 import { createHmac, randomBytes, randomInt, randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import examples from '@octokit/webhooks-examples';
@@ -10,6 +9,7 @@ import type { PreviewDto } from '../features/previews/previews.dto.js';
 import type { PromotionDto } from '../features/promotions/promotions.dto.js';
 import type { ReleaseDto } from '../features/releases/releases.dto.js';
 import { freePort } from '../testing/free-port.js';
+import { getOnce, registerHelloRelease } from '../testing/hello-releases.js';
 import { helloServiceTarget } from '../testing/hello-service.js';
 import { databaseKinds } from '../testing/test-backends.js';
 import { startTestServer, type TestServer } from '../testing/test-server.js';
@@ -55,15 +55,9 @@ spec:
 `;
 }
 
-function versionAt(url: string): Promise<string | undefined> {
-  return new Promise((done, fail) => {
-    const request = httpRequest(url, { agent: false }, (response) => {
-      response.resume();
-      response.on('end', () => done(response.headers['x-gantry-version'] as string | undefined));
-    });
-    request.on('error', fail);
-    request.end();
-  });
+/** Which version answers at `url`. */
+async function versionAt(url: string): Promise<string | undefined> {
+  return (await getOnce(url)).headers['x-gantry-version'] as string | undefined;
 }
 
 describe.each(databaseKinds())('integrations end to end on %s', (database) => {
@@ -139,18 +133,8 @@ describe.each(databaseKinds())('integrations end to end on %s', (database) => {
     });
   }
 
-  async function release(commit: string): Promise<ReleaseDto> {
-    writeFileSync(join(behaviourDir, `${commit}.json`), '{}');
-    const response = await gantry.api<ReleaseDto>('POST', '/api/v1/releases', {
-      body: {
-        service: 'shop',
-        image: 'ghcr.io/acme/shop',
-        digest: `sha256:${randomBytes(32).toString('hex')}`,
-        commit,
-      },
-    });
-    expect(response.status, JSON.stringify(response.body)).toBe(201);
-    return response.body;
+  function release(commit: string): Promise<ReleaseDto> {
+    return registerHelloRelease(gantry, { behaviourDir, service: 'shop', commit });
   }
 
   async function promotions(stage: string): Promise<PromotionDto[]> {

@@ -1,5 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /** examples/hello-service, the service the local-target tests and benchmarks run. */
 export const HELLO_SERVICE = fileURLToPath(

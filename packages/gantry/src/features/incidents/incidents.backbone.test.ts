@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../testing/free-port.js';
+import { registerHelloRelease } from '../../testing/hello-releases.js';
 import { helloServiceTarget } from '../../testing/hello-service.js';
 import { databaseKinds } from '../../testing/test-backends.js';
 import { startTestServer, type TestServer } from '../../testing/test-server.js';
@@ -94,19 +95,8 @@ describe.each(databaseKinds())('incidents on %s', (database) => {
   });
 
   /** Registers a release; its promotion into prod starts by itself. */
-  async function release(service: string): Promise<ReleaseDto> {
-    const commit = randomBytes(20).toString('hex');
-    writeFileSync(join(behaviourDir, `${commit}.json`), JSON.stringify({}));
-    const response = await gantry.api<ReleaseDto>('POST', '/api/v1/releases', {
-      body: {
-        service,
-        image: `ghcr.io/acme/${service}`,
-        digest: `sha256:${randomBytes(32).toString('hex')}`,
-        commit,
-      },
-    });
-    expect(response.status, JSON.stringify(response.body)).toBe(201);
-    return response.body;
+  function release(service: string): Promise<ReleaseDto> {
+    return registerHelloRelease(gantry, { behaviourDir, service });
   }
 
   async function promotionOf(service: string, version: string, trigger?: string): Promise<PromotionDto> {

@@ -1,12 +1,12 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { previewsCommand } from '../../cli/previews.command.js';
 import { runCli } from '../../testing/cli-run.js';
 import { freePort } from '../../testing/free-port.js';
+import { getOnce, registerHelloRelease } from '../../testing/hello-releases.js';
 import { helloServiceTarget } from '../../testing/hello-service.js';
 import { databaseKinds } from '../../testing/test-backends.js';
 import { startTestServer, type TestServer } from '../../testing/test-server.js';
@@ -45,17 +45,10 @@ spec:
 `;
 }
 
-function get(url: string): Promise<{ status: number; version: string | undefined }> {
-  return new Promise((done, fail) => {
-    const request = httpRequest(url, { agent: false }, (response) => {
-      response.resume();
-      response.on('end', () =>
-        done({ status: response.statusCode ?? 0, version: response.headers['x-gantry-version'] as string }),
-      );
-    });
-    request.on('error', fail);
-    request.end();
-  });
+/** Which version answers at `url`. */
+async function get(url: string): Promise<{ status: number; version: string | undefined }> {
+  const answer = await getOnce(url);
+  return { status: answer.status, version: answer.headers['x-gantry-version'] as string | undefined };
 }
 
 describe.each(databaseKinds())("pull requests' previews on %s", (database) => {
@@ -106,18 +99,8 @@ describe.each(databaseKinds())("pull requests' previews on %s", (database) => {
     );
   }
 
-  async function release(commit: string): Promise<ReleaseDto> {
-    writeFileSync(join(behaviourDir, `${commit}.json`), '{}');
-    const response = await gantry.api<ReleaseDto>('POST', '/api/v1/releases', {
-      body: {
-        service: 'web',
-        image: 'ghcr.io/acme/web',
-        digest: `sha256:${randomBytes(32).toString('hex')}`,
-        commit,
-      },
-    });
-    expect(response.status, JSON.stringify(response.body)).toBe(201);
-    return response.body;
+  function release(commit: string): Promise<ReleaseDto> {
+    return registerHelloRelease(gantry, { behaviourDir, service: 'web', commit });
   }
 
   async function previews(all = false): Promise<PreviewDto[]> {

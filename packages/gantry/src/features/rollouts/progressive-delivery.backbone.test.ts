@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request as httpRequest } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../testing/free-port.js';
+import { getOnce, registerHelloRelease, type HelloAnswer } from '../../testing/hello-releases.js';
 import { helloServiceTarget } from '../../testing/hello-service.js';
 import { databaseKinds } from '../../testing/test-backends.js';
 import { startTestServer, type TestServer } from '../../testing/test-server.js';
@@ -13,7 +13,6 @@ import { eq } from 'drizzle-orm';
 import { findLocalStage } from '../local-target/local-stages.repository.js';
 import type { PromotionDto } from '../promotions/promotions.dto.js';
 import { rollouts } from './rollouts.tables.js';
-import type { ReleaseDto } from '../releases/releases.dto.js';
 
 // Promotions into `local` stages on a real database: the example service runs
 // as real processes behind Gantry's proxy, real requests flow through it, and
@@ -195,22 +194,9 @@ class Traffic {
   }
 }
 
-function get(
-  port: number,
-  path: string,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; body: string; headers: Record<string, string | string[] | undefined> }> {
-  return new Promise((done, fail) => {
-    const request = httpRequest({ host: '127.0.0.1', port, path, headers, agent: false }, (response) => {
-      let body = '';
-      response.setEncoding('utf8');
-      response.on('data', (chunk: string) => (body += chunk));
-      response.on('end', () => done({ status: response.statusCode ?? 0, body, headers: response.headers }));
-      response.on('error', fail);
-    });
-    request.on('error', fail);
-    request.end();
-  });
+/** One request to a stage's port on 127.0.0.1. */
+function get(port: number, path: string, headers: Record<string, string> = {}): Promise<HelloAnswer> {
+  return getOnce(`http://127.0.0.1:${port}${path}`, headers);
 }
 
 describe.each(databaseKinds())('progressive delivery into local stages on %s', (database) => {
@@ -245,19 +231,8 @@ describe.each(databaseKinds())('progressive delivery into local stages on %s', (
   });
 
   /** Registers a release whose processes behave as told; its promotion into prod starts by itself. */
-  async function release(service: string, behaviour: { errorRate?: number; crashAfterMs?: number } = {}) {
-    const commit = randomBytes(20).toString('hex');
-    writeFileSync(join(behaviourDir, `${commit}.json`), JSON.stringify(behaviour));
-    const response = await gantry.api<ReleaseDto>('POST', '/api/v1/releases', {
-      body: {
-        service,
-        image: `ghcr.io/acme/${service}`,
-        digest: `sha256:${randomBytes(32).toString('hex')}`,
-        commit,
-      },
-    });
-    expect(response.status, JSON.stringify(response.body)).toBe(201);
-    return response.body;
+  function release(service: string, behaviour: { errorRate?: number; crashAfterMs?: number } = {}) {
+    return registerHelloRelease(gantry, { behaviourDir, service, behaviour });
   }
 
   async function promotionOf(service: string, version: string): Promise<PromotionDto> {
