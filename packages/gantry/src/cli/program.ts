@@ -1,5 +1,5 @@
+import { GANTRY_VERSION } from '../shared/gantry-version.js';
 import { Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { auditCommand } from './audit.command.js';
 import { previewsCommand } from './previews.command.js';
 import { deadLettersCommand } from './dead-letters.command.js';
@@ -10,14 +10,10 @@ import { configCommand, migrateCommand, serverCommand } from './server.command.j
 import { tokenCommand } from './token.command.js';
 import { notificationsCommand } from './notifications.command.js';
 
-const packageJson = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-  version: string;
-};
-
 export function buildProgram(): Command {
   const program = new Command('gantry')
     .description('Gantry: a self-hosted continuous-delivery control plane')
-    .version(packageJson.version, '-v, --version')
+    .version(GANTRY_VERSION, '-v, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureHelp({ sortSubcommands: false })
     // Options after a subcommand belong to it (`release create --version 2026.11.3`).

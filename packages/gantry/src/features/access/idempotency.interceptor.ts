@@ -24,6 +24,7 @@ import {
   type IdempotencyClaim,
   type IdempotencyRecord,
 } from './idempotency.repository.js';
+import { nowAndThen } from '../../shared/now-and-then.js';
 
 // Idempotency-Key on POST: a client that retries a request (after a timeout,
 // a dropped connection) sends the same key and gets the first answer back
@@ -80,7 +81,12 @@ type Claimed = { kind: 'claimed' } | { kind: 'replay'; status: number; body: unk
 
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  private lastPrunedAt = 0;
+  /** Deletes keys older than 24 hours, at most every ten minutes, without holding up the request. */
+  private readonly pruneNowAndThen = nowAndThen(
+    PRUNE_INTERVAL_MS,
+    () => pruneIdempotencyKeys(this.database.db, new Date(Date.now() - IDEMPOTENCY_KEY_TTL_MS)),
+    (error) => this.logger.warn({ error: errorMessage(error) }, 'pruning old Idempotency-Keys failed'),
+  );
 
   constructor(
     private readonly reflector: Reflector,
@@ -195,17 +201,6 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const age = Date.now() - record.createdAt.getTime();
     return (
       age >= IDEMPOTENCY_KEY_TTL_MS || (record.status === 'in_progress' && age >= IN_PROGRESS_ABANDONED_MS)
-    );
-  }
-
-  /** Deletes keys older than 24 hours, at most every ten minutes, without holding up the request. */
-  private pruneNowAndThen(): void {
-    const now = Date.now();
-    if (now - this.lastPrunedAt < PRUNE_INTERVAL_MS) return;
-    this.lastPrunedAt = now;
-    void pruneIdempotencyKeys(this.database.db, new Date(now - IDEMPOTENCY_KEY_TTL_MS)).catch(
-      (error: unknown) =>
-        this.logger.warn({ error: errorMessage(error) }, 'pruning old Idempotency-Keys failed'),
     );
   }
 }

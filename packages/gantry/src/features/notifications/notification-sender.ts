@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { GANTRY_VERSION } from '../../shared/gantry-version.js';
 import type { DatabaseHandle } from '../../platform/database/database.js';
 import type { Logger } from '../../platform/logging/logger.js';
 import { errorMessage } from '../../shared/errors.js';
@@ -55,7 +55,7 @@ export const RETRY_AFTER_CAP_MS = 60 * 60_000;
 const PRUNE_INTERVAL_MS = 10 * 60_000;
 const MAX_ERROR_BODY = 200;
 
-const USER_AGENT = `Gantry/${packageVersion()} (notifications)`;
+const USER_AGENT = `Gantry/${GANTRY_VERSION} (notifications)`;
 
 /**
  * Sends recorded deliveries, outside any transaction and outside any
@@ -412,15 +412,4 @@ function describeFetchError(error: unknown): string {
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
-}
-
-function packageVersion(): string {
-  try {
-    const json = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-      version?: string;
-    };
-    return json.version ?? 'dev';
-  } catch {
-    return 'dev';
-  }
 }

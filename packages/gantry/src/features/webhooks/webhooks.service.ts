@@ -12,6 +12,7 @@ import type { ReleaseWithEvidence } from '../releases/releases.service.js';
 import { pruneDeliveries, recordDelivery } from './webhook-deliveries.repository.js';
 import type { WebhookProvider } from './webhook-auth.js';
 import type { WebhookReceiptDto } from './webhooks.dto.js';
+import { nowAndThen } from '../../shared/now-and-then.js';
 import { assertStorable } from '../../shared/storable-text.js';
 import type { Translation } from './translation.js';
 
@@ -27,7 +28,12 @@ const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
  */
 @Injectable()
 export class WebhooksService {
-  private lastPrunedAt = 0;
+  /** Forgets deliveries older than the outbox retention; at most every ten minutes, never in the way of an answer. */
+  private readonly pruneNowAndThen = nowAndThen(
+    PRUNE_INTERVAL_MS,
+    () => this.prune(),
+    (error) => this.logger.warn({ error: errorMessage(error) }, 'could not prune old webhook deliveries'),
+  );
 
   constructor(
     @Inject(DATABASE) private readonly database: DatabaseHandle,
@@ -79,15 +85,6 @@ export class WebhooksService {
     return this.delivery.releases.create(
       { ...body, commitTime: body.commitTime ? new Date(body.commitTime) : undefined },
       webhookActor('ci', requestId),
-    );
-  }
-
-  /** Forgets deliveries older than the outbox retention; at most every ten minutes, never in the way of an answer. */
-  private pruneNowAndThen(): void {
-    if (Date.now() - this.lastPrunedAt < PRUNE_INTERVAL_MS) return;
-    this.lastPrunedAt = Date.now();
-    void this.prune().catch((error: unknown) =>
-      this.logger.warn({ error: errorMessage(error) }, 'could not prune old webhook deliveries'),
     );
   }
 

@@ -1,13 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { Controller, Get, Header, Inject, Module, type DynamicModule } from '@nestjs/common';
+import { GANTRY_VERSION } from '../../shared/gantry-version.js';
 import { buildOpenApiDocument, type ApiOperation, type OpenApiDocument } from './openapi-registry.js';
 
 /** The token of the operations OpenApiModule.register() was given. */
 export const API_OPERATIONS = Symbol('API_OPERATIONS');
-
-const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
-  version: string;
-};
 
 export const API_DESCRIPTION = [
   'Gantry, a self-hosted continuous-delivery control plane.',
@@ -26,7 +22,7 @@ export class OpenApiController {
   @Header('cache-control', 'no-cache')
   openapi(): OpenApiDocument {
     this.document ??= buildOpenApiDocument(this.operations, {
-      version: packageJson.version,
+      version: GANTRY_VERSION,
       description: API_DESCRIPTION,
     });
     return this.document;
