@@ -39,7 +39,7 @@ export class IncidentsController {
       status: query.status,
       service: query.service,
       stage: query.stage,
-      before: before && { openedAt: before.at, id: before.id },
+      before,
       limit: query.limit + 1,
     });
     const page = rows.slice(0, query.limit);

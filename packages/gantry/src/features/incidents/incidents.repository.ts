@@ -5,6 +5,7 @@ import type { Promotion } from '../promotions/promotions.repository.js';
 import { promotions } from '../promotions/promotions.tables.js';
 import { incidents } from './incidents.tables.js';
 import { olderThan } from '../../platform/database/keyset.js';
+import type { KeysetPosition } from '../../shared/keyset-cursor.js';
 
 export type Incident = typeof incidents.$inferSelect;
 export type NewIncident = typeof incidents.$inferInsert;
@@ -57,7 +58,7 @@ export interface IncidentFilter {
   service?: string;
   stage?: string;
   /** Keyset pagination: only incidents opened before this one. */
-  before?: { openedAt: Date; id: string };
+  before?: KeysetPosition;
   limit: number;
 }
 
@@ -68,9 +69,7 @@ export async function listIncidents(executor: Executor, filter: IncidentFilter):
   if (filter.service) conditions.push(eq(incidents.service, filter.service));
   if (filter.stage) conditions.push(eq(incidents.stage, filter.stage));
   if (filter.before) {
-    conditions.push(
-      olderThan(incidents.openedAt, incidents.id, { at: filter.before.openedAt, id: filter.before.id }),
-    );
+    conditions.push(olderThan(incidents.openedAt, incidents.id, filter.before));
   }
   return executor
     .select()

@@ -98,8 +98,14 @@ export class PreviewTeardown {
 
   private async expireQuiet(now: Date): Promise<void> {
     const { db } = this.options.database;
+    // Each service's TTL is read once per pass, however many previews it has.
+    const ttls = new Map<string, number>();
     for (const preview of await activePreviews(db)) {
-      const ttlMs = (await this.ttlOf(preview.service)) ?? this.options.defaultTtlMs;
+      let ttlMs = ttls.get(preview.service);
+      if (ttlMs === undefined) {
+        ttlMs = (await this.ttlOf(preview.service)) ?? this.options.defaultTtlMs;
+        ttls.set(preview.service, ttlMs);
+      }
       if (now.getTime() - preview.lastActivityAt.getTime() <= ttlMs) continue;
       await db.transaction(async (tx) => {
         const closing = await markClosing(tx, preview.service, preview.number, 'expired', now);

@@ -54,7 +54,7 @@ export class PromotionsController {
       service: query.service,
       stage: query.stage,
       phase: query.phase,
-      before: before && { createdAt: before.at, id: before.id },
+      before,
       limit: query.limit + 1,
     });
     const page = rows.slice(0, query.limit);

@@ -4,6 +4,7 @@ import { updateWithVersion } from '../../platform/database/optimistic-lock.js';
 import { ACTIVE_PHASES, type PromotionPhase } from './promotion-state-machine.js';
 import { promotionDecisions, promotions, promotionTransitions } from './promotions.tables.js';
 import { olderThan } from '../../platform/database/keyset.js';
+import type { KeysetPosition } from '../../shared/keyset-cursor.js';
 
 export type Promotion = typeof promotions.$inferSelect;
 export type NewPromotion = typeof promotions.$inferInsert;
@@ -97,7 +98,7 @@ export interface PromotionFilter {
   service?: string;
   stage?: string;
   phase?: string;
-  before?: { createdAt: Date; id: string };
+  before?: KeysetPosition;
   limit: number;
 }
 
@@ -108,9 +109,7 @@ export async function listPromotions(executor: Executor, filter: PromotionFilter
   if (filter.stage) conditions.push(eq(promotions.stage, filter.stage));
   if (filter.phase) conditions.push(eq(promotions.phase, filter.phase));
   if (filter.before) {
-    conditions.push(
-      olderThan(promotions.createdAt, promotions.id, { at: filter.before.createdAt, id: filter.before.id }),
-    );
+    conditions.push(olderThan(promotions.createdAt, promotions.id, filter.before));
   }
   return executor
     .select()

@@ -56,7 +56,7 @@ export class ReleasesController {
     }
     const rows = await this.delivery.releases.list({
       service: query.service,
-      before: before && { createdAt: before.at, id: before.id },
+      before,
       limit: query.limit + 1,
     });
     const page = rows.slice(0, query.limit);

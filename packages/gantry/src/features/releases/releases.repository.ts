@@ -2,6 +2,7 @@ import { and, desc, eq, like, sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/database/database.js';
 import { releaseEvidence, releases, type EvidenceKind } from './releases.tables.js';
 import { olderThan } from '../../platform/database/keyset.js';
+import type { KeysetPosition } from '../../shared/keyset-cursor.js';
 
 export type Release = typeof releases.$inferSelect;
 export type NewRelease = typeof releases.$inferInsert;
@@ -58,7 +59,7 @@ export async function insertRelease(executor: Executor, release: NewRelease): Pr
 
 export interface ReleasePageFilter {
   service?: string;
-  before?: { createdAt: Date; id: string };
+  before?: KeysetPosition;
   limit: number;
 }
 
@@ -67,9 +68,7 @@ export async function listReleases(executor: Executor, filter: ReleasePageFilter
   const conditions = [];
   if (filter.service) conditions.push(eq(releases.service, filter.service));
   if (filter.before) {
-    conditions.push(
-      olderThan(releases.createdAt, releases.id, { at: filter.before.createdAt, id: filter.before.id }),
-    );
+    conditions.push(olderThan(releases.createdAt, releases.id, filter.before));
   }
   return executor
     .select()
