@@ -2,9 +2,8 @@ import { Body, Controller, Get, HttpCode, Inject, Module, Param, Post, Query } f
 import type { z } from 'zod';
 import type { Delivery } from '../../app/delivery.js';
 import { DELIVERY } from '../../app/tokens.js';
+import { cursorPosition, keysetPage } from '../../platform/http/keyset-page.js';
 import { ZodValidationPipe } from '../../platform/http/validation.js';
-import { ValidationError } from '../../shared/errors.js';
-import { decodeKeysetCursor, encodeKeysetCursor } from '../../shared/keyset-cursor.js';
 import { CurrentActor, RequireRole } from '../access/access.decorators.js';
 import type { Actor } from '../access/actor.js';
 import {
@@ -29,12 +28,7 @@ export class IncidentsController {
   async list(
     @Query(new ZodValidationPipe(listIncidentsQuerySchema)) query: ListIncidentsQuery,
   ): Promise<IncidentPageDto> {
-    const before = query.cursor === undefined ? undefined : decodeKeysetCursor(query.cursor);
-    if (query.cursor !== undefined && !before) {
-      throw new ValidationError(
-        'Invalid query parameter cursor: use the nextCursor value of the previous page',
-      );
-    }
+    const before = cursorPosition(query.cursor);
     const rows = await this.delivery.incidents.list({
       status: query.status,
       service: query.service,
@@ -42,14 +36,7 @@ export class IncidentsController {
       before,
       limit: query.limit + 1,
     });
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return {
-      items: page.map(toIncidentDto),
-      ...(rows.length > query.limit && last
-        ? { nextCursor: encodeKeysetCursor({ at: last.openedAt, id: last.id }) }
-        : {}),
-    };
+    return keysetPage(rows, query.limit, (row) => row.openedAt, toIncidentDto);
   }
 
   @Post()

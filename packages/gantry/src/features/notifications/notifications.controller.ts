@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { cursorPosition, keysetPage } from '../../platform/http/keyset-page.js';
 import { ZodValidationPipe } from '../../platform/http/validation.js';
-import { ValidationError } from '../../shared/errors.js';
-import { decodeKeysetCursor, encodeKeysetCursor } from '../../shared/keyset-cursor.js';
 import { CurrentActor } from '../access/access.decorators.js';
 import type { Actor } from '../access/actor.js';
 import {
@@ -45,12 +44,7 @@ export class NotificationsController {
   async list(
     @Query(new ZodValidationPipe(listDeliveriesQuerySchema)) query: ListDeliveriesQuery,
   ): Promise<DeliveryPageDto> {
-    const before = query.cursor === undefined ? undefined : decodeKeysetCursor(query.cursor);
-    if (query.cursor !== undefined && !before) {
-      throw new ValidationError(
-        'Invalid query parameter cursor: use the nextCursor value of the previous page',
-      );
-    }
+    const before = cursorPosition(query.cursor);
     // One extra row tells whether there is a next page.
     const rows = await this.notifications.list({
       status: query.status,
@@ -60,14 +54,7 @@ export class NotificationsController {
       before,
       limit: query.limit + 1,
     });
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return {
-      items: page.map(toDeliveryDto),
-      ...(rows.length > query.limit && last
-        ? { nextCursor: encodeKeysetCursor({ at: last.createdAt, id: last.id }) }
-        : {}),
-    };
+    return keysetPage(rows, query.limit, (row) => row.createdAt, toDeliveryDto);
   }
 
   @Get('deliveries/:id')

@@ -2,9 +2,8 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@ne
 import type { z } from 'zod';
 import type { Delivery } from '../../app/delivery.js';
 import { DELIVERY } from '../../app/tokens.js';
+import { cursorPosition, keysetPage } from '../../platform/http/keyset-page.js';
 import { ZodValidationPipe } from '../../platform/http/validation.js';
-import { ValidationError } from '../../shared/errors.js';
-import { decodeKeysetCursor, encodeKeysetCursor } from '../../shared/keyset-cursor.js';
 import { CurrentActor, RequireRole } from '../access/access.decorators.js';
 import type { Actor } from '../access/actor.js';
 import {
@@ -44,12 +43,7 @@ export class PromotionsController {
   async list(
     @Query(new ZodValidationPipe(listPromotionsQuerySchema)) query: ListPromotionsQuery,
   ): Promise<PromotionPageDto> {
-    const before = query.cursor === undefined ? undefined : decodeKeysetCursor(query.cursor);
-    if (query.cursor !== undefined && !before) {
-      throw new ValidationError(
-        'Invalid query parameter cursor: use the nextCursor value of the previous page',
-      );
-    }
+    const before = cursorPosition(query.cursor);
     const rows = await this.delivery.promotions.list({
       service: query.service,
       stage: query.stage,
@@ -57,14 +51,12 @@ export class PromotionsController {
       before,
       limit: query.limit + 1,
     });
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return {
-      items: page.map((row) => toPromotionDto(row)),
-      ...(rows.length > query.limit && last
-        ? { nextCursor: encodeKeysetCursor({ at: last.createdAt, id: last.id }) }
-        : {}),
-    };
+    return keysetPage(
+      rows,
+      query.limit,
+      (row) => row.createdAt,
+      (row) => toPromotionDto(row),
+    );
   }
 
   @Get('promotions/:id')

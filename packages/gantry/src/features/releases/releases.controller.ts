@@ -3,9 +3,8 @@ import type { FastifyReply } from 'fastify';
 import { Inject } from '@nestjs/common';
 import { DELIVERY } from '../../app/tokens.js';
 import type { Delivery } from '../../app/delivery.js';
+import { cursorPosition, keysetPage } from '../../platform/http/keyset-page.js';
 import { ZodValidationPipe } from '../../platform/http/validation.js';
-import { decodeKeysetCursor, encodeKeysetCursor } from '../../shared/keyset-cursor.js';
-import { ValidationError } from '../../shared/errors.js';
 import { CurrentActor, RequireRole } from '../access/access.decorators.js';
 import type { Actor } from '../access/actor.js';
 import { toWhyDto, whyQuerySchema, type WhyDto } from '../promotions/promotions.dto.js';
@@ -48,25 +47,18 @@ export class ReleasesController {
   async list(
     @Query(new ZodValidationPipe(listReleasesQuerySchema)) query: ListReleasesQuery,
   ): Promise<ReleasePageDto> {
-    const before = query.cursor === undefined ? undefined : decodeKeysetCursor(query.cursor);
-    if (query.cursor !== undefined && !before) {
-      throw new ValidationError(
-        'Invalid query parameter cursor: use the nextCursor value of the previous page',
-      );
-    }
+    const before = cursorPosition(query.cursor);
     const rows = await this.delivery.releases.list({
       service: query.service,
       before,
       limit: query.limit + 1,
     });
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return {
-      items: page.map((row) => toReleaseDto(row)),
-      ...(rows.length > query.limit && last
-        ? { nextCursor: encodeKeysetCursor({ at: last.createdAt, id: last.id }) }
-        : {}),
-    };
+    return keysetPage(
+      rows,
+      query.limit,
+      (row) => row.createdAt,
+      (row) => toReleaseDto(row),
+    );
   }
 
   @Get(':service/:version')
