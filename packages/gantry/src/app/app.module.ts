@@ -2,8 +2,6 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import type { GantryConfig } from '../config/config.js';
 import type { EventBackbone } from '../features/events/event-backbone.js';
 import { AccessModule } from '../features/access/access.module.js';
-import { accessOperations } from '../features/access/access.openapi.js';
-import { deadLetterOperations } from '../features/events/dead-letters/dead-letters.openapi.js';
 import { EventsModule } from '../features/events/events.module.js';
 import { HealthModule, READINESS_CHECKS, type ReadinessCheck } from '../features/health/health.controller.js';
 import type { DatabaseHandle } from '../platform/database/database.js';
@@ -12,23 +10,13 @@ import type { Logger } from '../platform/logging/logger.js';
 import type { MetricsRegistry } from '../platform/metrics/metrics.js';
 import { OpenApiModule } from '../platform/openapi/openapi.module.js';
 import { errorMessage } from '../shared/errors.js';
-import { pipelineOperations } from '../features/pipelines/pipelines.openapi.js';
-import { promotionOperations } from '../features/promotions/promotions.openapi.js';
 import { DeliveryModule } from '../features/promotions/delivery.module.js';
-import { releaseOperations } from '../features/releases/releases.openapi.js';
-import { localTargetOperations } from '../features/local-target/local-target.openapi.js';
-import { rolloutOperations } from '../features/rollouts/rollouts.openapi.js';
-import { previewOperations } from '../features/previews/previews.openapi.js';
 import { WebhooksModule } from '../features/webhooks/webhooks.module.js';
-import { webhookOperations } from '../features/webhooks/webhooks.openapi.js';
 import { IncidentsModule } from '../features/incidents/incidents.controller.js';
-import { incidentOperations } from '../features/incidents/incidents.openapi.js';
 import { NotificationsModule } from '../features/notifications/notifications.module.js';
-import { notificationOperations } from '../features/notifications/notifications.openapi.js';
 import type { NotificationsService } from '../features/notifications/notifications.service.js';
-import { commitOperations } from '../features/commits/commits.openapi.js';
-import { doraOperations } from '../features/dora/dora.openapi.js';
 import { DoraModule } from '../features/dora/dora.module.js';
+import { apiOperations } from './api-operations.js';
 import type { Delivery } from './delivery.js';
 import { DATABASE, DELIVERY, EVENT_BACKBONE, GANTRY_CONFIG, LOGGER } from './tokens.js';
 
@@ -62,27 +50,6 @@ class CoreModule {
     };
   }
 }
-
-/**
- * Every operation of the HTTP API, for /api/openapi.json. A feature with a
- * controller adds its `defineOperations([...])` here; a test fails when a
- * served /api/v1 route has no operation.
- */
-export const apiOperations = [
-  ...deadLetterOperations,
-  ...accessOperations,
-  ...pipelineOperations,
-  ...releaseOperations,
-  ...promotionOperations,
-  ...rolloutOperations,
-  ...localTargetOperations,
-  ...previewOperations,
-  ...webhookOperations,
-  ...incidentOperations,
-  ...notificationOperations,
-  ...commitOperations,
-  ...doraOperations,
-];
 
 /** The root module: features are added to `imports` as they arrive. */
 @Module({})

@@ -9,6 +9,7 @@ import { createTransport } from '../features/events/transports/create-transport.
 import type { Transport } from '../features/events/transports/transport.js';
 import type { DatabaseHandle } from '../platform/database/database.js';
 import { runMigrations } from '../platform/database/migrate.js';
+import { dashboardDirectory, serveDashboard } from '../platform/http/dashboard-assets.js';
 import { createHttpApp } from '../platform/http/http-app.js';
 import { createLogger, type LogDestination, type Logger } from '../platform/logging/logger.js';
 import { BackboneMetrics } from '../features/events/backbone-metrics.js';
@@ -163,6 +164,7 @@ export async function startServer(
       }),
       { logger, metrics: new HttpMetrics(metrics) },
     );
+    serveDashboard(app.getHttpAdapter().getInstance(), dashboardDirectory(config.dashboard.dir), logger);
     await app.init(); // runs onModuleInit: features register their consumers here
     options.beforeStart?.(backbone);
     backbone.start();

@@ -596,7 +596,14 @@ describe('gantry status', () => {
         service: 'checkout',
         team: 'payments',
         stages: [
-          { stage: 'prod', currentVersion: version, since: null, activePromotion: null, autoHold: null },
+          {
+            stage: 'prod',
+            currentVersion: version,
+            since: null,
+            activePromotion: null,
+            autoHold: null,
+            freeze: null,
+          },
         ],
       },
     ],

@@ -81,6 +81,8 @@ function analysisRun(overrides: Partial<AnalysisRun> = {}): AnalysisRun {
     message: null,
     startedAt: '2026-11-20T12:50:00.000Z',
     finishedAt: null,
+    args: {},
+    metrics: [],
     measurements: [],
     ...overrides,
   };

@@ -8,7 +8,15 @@ const NOW = Date.parse('2026-11-20T13:00:00Z');
 type Cell = StatusDto['items'][number]['stages'][number];
 
 function cell(stage: string, overrides: Partial<Cell> = {}): Cell {
-  return { stage, currentVersion: null, since: null, activePromotion: null, autoHold: null, ...overrides };
+  return {
+    stage,
+    currentVersion: null,
+    since: null,
+    activePromotion: null,
+    autoHold: null,
+    freeze: null,
+    ...overrides,
+  };
 }
 
 function service(name: string, stages: Cell[]): StatusDto['items'][number] {

@@ -258,6 +258,12 @@ export const SETTINGS = {
     example: 'https://gantry.example.com',
     schema: urlWithProtocols(['http:', 'https:']).optional(),
   }),
+  GANTRY_DASHBOARD_DIR: setting({
+    description:
+      'Directory of the built dashboard served at /. Unset: the dashboard package built with Gantry (npm run build); off: serve no dashboard.',
+    example: '/opt/gantry/dashboard',
+    schema: z.string().min(1, 'is empty').optional(),
+  }),
   GANTRY_DORA_BANDS: setting({
     description:
       'DORA performance bands to use instead of the 2023 report: inline JSON, or the path of a JSON file (see docs/dora.md).',
@@ -287,6 +293,8 @@ type SettingValue<K extends SettingName> = z.output<Settings[K]['schema']>;
 
 export interface GantryConfig {
   http: { host: string; port: number };
+  /** The built dashboard to serve at /: undefined for the bundled one, 'off' for none. */
+  dashboard: { dir: string | undefined };
   database: { url: string | undefined; poolSize: number; dataDir: string };
   broker: { url: string | undefined };
   log: { level: SettingValue<'GANTRY_LOG_LEVEL'>; format: SettingValue<'GANTRY_LOG_FORMAT'> };
@@ -370,6 +378,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): GantryConfig {
     },
     notifications: { file: read(env, 'GANTRY_NOTIFICATIONS_FILE') },
     publicUrl: read(env, 'GANTRY_PUBLIC_URL'),
+    dashboard: { dir: read(env, 'GANTRY_DASHBOARD_DIR') },
     dora: { bands: read(env, 'GANTRY_DORA_BANDS') },
   };
   if (config.consumers.retryMaxMs < config.consumers.retryBaseMs) {

@@ -4,6 +4,7 @@ import { ApiTokenGuard } from './api-token.guard.js';
 import { AuditController } from './audit.controller.js';
 import { AuditService } from './audit.service.js';
 import { IdempotencyInterceptor } from './idempotency.interceptor.js';
+import { SessionController } from './session.controller.js';
 import { TokensController } from './tokens.controller.js';
 import { TokensService } from './tokens.service.js';
 
@@ -13,7 +14,7 @@ import { TokensService } from './tokens.service.js';
  * idempotency interceptor.
  */
 @Module({
-  controllers: [TokensController, AuditController],
+  controllers: [TokensController, SessionController, AuditController],
   providers: [
     TokensService,
     AuditService,

@@ -4,6 +4,7 @@ import {
   createdTokenSchema,
   createTokenBodySchema,
   revokeTokenBodySchema,
+  sessionDtoSchema,
   tokenDtoSchema,
   tokenListSchema,
   tokenRefParamsSchema,
@@ -11,6 +12,16 @@ import {
 
 /** The routes of TokensController and AuditController, for /api/openapi.json. */
 export const accessOperations = defineOperations([
+  {
+    method: 'GET',
+    path: '/api/v1/session',
+    operationId: 'getSession',
+    summary: "The calling token's name, role and stages",
+    description: 'A sign-in check: 200 with the role when the token is valid, 401 when it is not.',
+    tag: 'tokens',
+    requiredRole: 'viewer',
+    responses: { 200: sessionDtoSchema },
+  },
   {
     method: 'POST',
     path: '/api/v1/tokens',

@@ -75,3 +75,10 @@ export function toTokenDto(row: ApiToken): TokenDto {
     revokedAt: row.revokedAt?.toISOString() ?? null,
   };
 }
+
+export const sessionDtoSchema = z.object({
+  name: z.string().describe("The token's name"),
+  role: z.enum(ROLES),
+  stages: z.array(z.string()).nullable().describe('The stages the token may act on; null means every stage'),
+});
+export type SessionDto = z.infer<typeof sessionDtoSchema>;

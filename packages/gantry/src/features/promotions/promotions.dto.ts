@@ -144,6 +144,10 @@ export const statusDtoSchema = z.object({
             })
             .nullable(),
           autoHold: z.object({ version: z.string(), actor: z.string(), at: z.string() }).nullable(),
+          freeze: z
+            .object({ reason: z.string().nullable(), since: z.string(), until: z.string() })
+            .nullable()
+            .describe('The freeze window holding the stage now'),
         }),
       ),
     }),

@@ -92,6 +92,8 @@ export interface StageCell {
   since: string | null;
   activePromotion: { id: string; version: string; phase: string; message: string | null } | null;
   autoHold: StageStatusRow['autoHold'];
+  /** The freeze window holding the stage now: no promotion enters until `until`. */
+  freeze: { reason: string | null; since: string; until: string } | null;
 }
 
 export interface ServiceStatus {
@@ -360,7 +362,9 @@ export class PromotionsService {
     for (const service of services) {
       const revision = await findRevision(db, service.name, service.currentRevision);
       const stages = revision ? stageNamesOf(revision.spec) : [];
+      const now = new Date();
       const cells: StageCell[] = stages.map((stage) => {
+        const freeze = revision ? stagePolicyOf(revision.spec, stage)?.activeFreeze(now) : undefined;
         const row = statuses.find((status) => status.service === service.name && status.stage === stage);
         const moving = active.find(
           (promotion) => promotion.service === service.name && promotion.stage === stage,
@@ -373,6 +377,13 @@ export class PromotionsService {
             ? { id: moving.id, version: moving.releaseVersion, phase: moving.phase, message: moving.message }
             : null,
           autoHold: row?.autoHold ?? null,
+          freeze: freeze
+            ? {
+                reason: freeze.reason ?? null,
+                since: freeze.start.toISOString(),
+                until: freeze.end.toISOString(),
+              }
+            : null,
         };
       });
       result.push({ service: service.name, team: service.team, stages: cells });

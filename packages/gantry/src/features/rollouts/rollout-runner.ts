@@ -22,7 +22,7 @@ import {
   type Promotion,
 } from '../promotions/promotions.repository.js';
 import { PromotionRuns } from '../promotions/promotion-runs.js';
-import { RolloutEvents } from './rollout-events.js';
+import { RolloutEvents, rolloutProgressed } from './rollout-events.js';
 import {
   compileRolloutPlan,
   describeStep,
@@ -493,8 +493,16 @@ export class RolloutRunner {
     });
   }
 
-  private save(rollout: Rollout, set: Partial<Omit<Rollout, 'id' | 'version'>>, tx?: Tx): Promise<Rollout> {
-    return updateRollout(tx ?? this.options.database.db, rollout, set);
+  /** Stores the rollout's new state and announces it (rollout.progressed) in the same transaction. */
+  private async save(
+    rollout: Rollout,
+    set: Partial<Omit<Rollout, 'id' | 'version'>>,
+    tx?: Tx,
+  ): Promise<Rollout> {
+    if (!tx) return this.options.database.db.transaction((inner) => this.save(rollout, set, inner));
+    const saved = await updateRollout(tx, rollout, set);
+    await this.options.events.append(tx, rolloutProgressed(saved));
+    return saved;
   }
 
   private async scheduleDue(tx: Tx, promotion: Promotion, at: Date): Promise<void> {
@@ -528,10 +536,15 @@ export class RolloutRunner {
     });
   }
 
+  /** The promotion's message while its rollout waits (a new measurement, a pause), announced like a step. */
   private async setMessage(promotion: Promotion, message: string): Promise<void> {
-    const current = await findPromotion(this.options.database.db, promotion.id);
-    if (!current || current.message === message) return;
-    await updatePromotion(this.options.database.db, current, { message });
+    await this.options.database.db.transaction(async (tx) => {
+      const current = await findPromotion(tx, promotion.id);
+      if (!current || current.message === message) return;
+      await updatePromotion(tx, current, { message });
+      const rollout = await findRollout(tx, promotion.id);
+      if (rollout) await this.options.events.append(tx, rolloutProgressed(rollout, message));
+    });
   }
 }
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { MetricSpec } from '../analysis/analysis-template-spec.js';
 import { describeStep, type RolloutPlan } from './rollout-plan.js';
 import type { RolloutDetail } from './rollouts.repository.js';
 
@@ -14,6 +15,14 @@ const measurementDto = z.object({
   finishedAt: z.string(),
 });
 
+/** What a metric is judged by, as the run froze it (for thresholds drawn on a chart). */
+const analysisMetricDto = z.object({
+  name: z.string(),
+  successCondition: z.string().nullable(),
+  failureCondition: z.string().nullable(),
+  failureLimit: z.number(),
+});
+
 const analysisRunDto = z.object({
   id: z.string(),
   label: z.string(),
@@ -21,6 +30,9 @@ const analysisRunDto = z.object({
   message: z.string().nullable(),
   startedAt: z.string(),
   finishedAt: z.string().nullable(),
+  /** The run's arguments (canary-version, stable-version, ...), which conditions may use. */
+  args: z.record(z.string(), z.string()),
+  metrics: z.array(analysisMetricDto),
   measurements: z.array(measurementDto),
 });
 
@@ -55,6 +67,13 @@ export function toRolloutDto(detail: RolloutDetail): RolloutDto {
       message: run.message,
       startedAt: run.startedAt.toISOString(),
       finishedAt: run.finishedAt?.toISOString() ?? null,
+      args: run.args,
+      metrics: (run.metrics as MetricSpec[]).map((metric) => ({
+        name: metric.name,
+        successCondition: metric.successCondition ?? null,
+        failureCondition: metric.failureCondition ?? null,
+        failureLimit: metric.failureLimit,
+      })),
       measurements: measurements.map((measurement) => ({
         metric: measurement.metric,
         phase: measurement.phase,

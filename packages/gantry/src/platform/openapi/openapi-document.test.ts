@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { apiOperations } from '../../app/app.module.js';
+import { apiOperations, openApiDocument } from '../../app/api-operations.js';
 import { startServer, type RunningServer } from '../../app/start-server.js';
 import { loadConfig } from '../../config/config.js';
 import { systemActor } from '../../features/access/actor.js';
@@ -52,6 +52,16 @@ async function fetchDocument(): Promise<OpenApiDocument> {
 }
 
 describe('GET /api/openapi.json', () => {
+  it('is committed as generated (packages/gantry/schema/openapi.json, which the dashboard is typed from)', async () => {
+    const committed: unknown = JSON.parse(
+      readFileSync(new URL('../../../schema/openapi.json', import.meta.url), 'utf8'),
+    );
+    expect(committed, 'packages/gantry/schema/openapi.json is stale: run npm run schema:api').toEqual(
+      openApiDocument(),
+    );
+    expect(await fetchDocument()).toEqual(openApiDocument());
+  });
+
   it('is served without a token, as OpenAPI 3.1 with every registered operation once', async () => {
     const document = await fetchDocument();
     expect(document.openapi).toBe('3.1.0');
