@@ -42,7 +42,11 @@ const authentication: Middleware = {
   },
 };
 
-export const api = createClient<paths>({ baseUrl: window.location.origin });
+export const api = createClient<paths>({
+  baseUrl: window.location.origin,
+  // Looked up on each call (not captured once), so tests can stand in for Gantry.
+  fetch: (request) => globalThis.fetch(request),
+});
 api.use(authentication);
 
 /**

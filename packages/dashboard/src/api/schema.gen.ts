@@ -1964,18 +1964,19 @@ export interface operations {
     parameters: {
       query?: {
         service?: string;
+        /** @description Only the promotions of this team's services. */
+        team?: string;
         stage?: string;
-        phase?:
-          | 'Pending'
-          | 'WaitingForGates'
-          | 'WaitingForApproval'
-          | 'Applying'
-          | 'Verifying'
-          | 'Succeeded'
-          | 'Failed'
-          | 'Rejected'
-          | 'Aborted'
-          | 'RolledBack';
+        /** @description A phase, or several separated by commas (Failed,RolledBack). */
+        phase?: string;
+        /** @description true: only promotions into production stages; false: only the others. */
+        production?: 'true' | 'false';
+        /** @description true: only production deployments as DORA counts them (into a production stage, applied, not a rollback). */
+        deployment?: 'true' | 'false';
+        /** @description Finished at or after this time (ISO 8601 or 7d). */
+        finishedSince?: string;
+        /** @description Finished before this time (ISO 8601 or 7d). */
+        finishedUntil?: string;
         limit?: number;
         cursor?: string;
       };
@@ -3654,6 +3655,10 @@ export interface operations {
         status?: 'open' | 'resolved';
         service?: string;
         stage?: string;
+        /** @description Opened at or after this time (ISO 8601 or 7d). */
+        openedSince?: string;
+        /** @description Opened before this time (ISO 8601 or 7d). */
+        openedUntil?: string;
         limit?: number;
         cursor?: string;
       };

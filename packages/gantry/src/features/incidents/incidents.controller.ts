@@ -33,6 +33,8 @@ export class IncidentsController {
       status: query.status,
       service: query.service,
       stage: query.stage,
+      openedSince: query.openedSince,
+      openedUntil: query.openedUntil,
       before,
       limit: query.limit + 1,
     });

@@ -1,3 +1,4 @@
+import { pointInTime } from '../../shared/point-in-time.js';
 import { z } from 'zod';
 import type { Incident } from './incidents.repository.js';
 
@@ -45,6 +46,8 @@ export const listIncidentsQuerySchema = z.object({
   status: z.enum(['open', 'resolved']).optional(),
   service: name.optional(),
   stage: name.optional(),
+  openedSince: pointInTime.optional().meta({ description: 'Opened at or after this time (ISO 8601 or 7d).' }),
+  openedUntil: pointInTime.optional().meta({ description: 'Opened before this time (ISO 8601 or 7d).' }),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(200).optional(),
 });

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt } from 'drizzle-orm';
 import type { Executor } from '../../platform/database/database.js';
 import { updateWithVersion } from '../../platform/database/optimistic-lock.js';
 import type { Promotion } from '../promotions/promotions.repository.js';
@@ -57,6 +57,8 @@ export interface IncidentFilter {
   status?: IncidentStatus;
   service?: string;
   stage?: string;
+  openedSince?: Date;
+  openedUntil?: Date;
   /** Keyset pagination: only incidents opened before this one. */
   before?: KeysetPosition;
   limit: number;
@@ -68,6 +70,8 @@ export async function listIncidents(executor: Executor, filter: IncidentFilter):
   if (filter.status) conditions.push(eq(incidents.status, filter.status));
   if (filter.service) conditions.push(eq(incidents.service, filter.service));
   if (filter.stage) conditions.push(eq(incidents.stage, filter.stage));
+  if (filter.openedSince) conditions.push(gte(incidents.openedAt, filter.openedSince));
+  if (filter.openedUntil) conditions.push(lt(incidents.openedAt, filter.openedUntil));
   if (filter.before) {
     conditions.push(olderThan(incidents.openedAt, incidents.id, filter.before));
   }

@@ -46,8 +46,13 @@ export class PromotionsController {
     const before = cursorPosition(query.cursor);
     const rows = await this.delivery.promotions.list({
       service: query.service,
+      team: query.team,
       stage: query.stage,
       phase: query.phase,
+      production: query.production,
+      deployment: query.deployment,
+      finishedSince: query.finishedSince,
+      finishedUntil: query.finishedUntil,
       before,
       limit: query.limit + 1,
     });

@@ -1,7 +1,8 @@
+import { pointInTime } from '../../shared/point-in-time.js';
 import { z } from 'zod';
 import { rolloutDtoSchema, toRolloutDto } from '../rollouts/rollouts.dto.js';
 import type { RolloutDetail } from '../rollouts/rollouts.repository.js';
-import { PROMOTION_PHASES } from './promotion-state-machine.js';
+import { PROMOTION_PHASES, type PromotionPhase } from './promotion-state-machine.js';
 import type { PromotionDecision, Promotion, PromotionTransition } from './promotions.repository.js';
 import type { ServiceStatus, WhyReport } from './promotions.service.js';
 
@@ -49,10 +50,40 @@ export const promotionIdSchema = z.uuid({
   error: 'a promotion id is a UUID, as gantry promotion list shows',
 });
 
+const booleanFlag = z.enum(['true', 'false']).transform((value) => value === 'true');
+
 export const listPromotionsQuerySchema = z.object({
   service: name.optional(),
+  team: name.optional().meta({ description: "Only the promotions of this team's services." }),
   stage: name.optional(),
-  phase: z.enum(PROMOTION_PHASES).optional(),
+  phase: z
+    .string()
+    .max(200)
+    .transform((text, context) => {
+      const phases = text.split(',').map((item) => item.trim());
+      const unknown = phases.filter((item) => !(PROMOTION_PHASES as readonly string[]).includes(item));
+      if (unknown.length > 0) {
+        context.addIssue({
+          code: 'custom',
+          message: `has no phase ${unknown.join(', ')}; phases are ${PROMOTION_PHASES.join(', ')}`,
+        });
+        return z.NEVER;
+      }
+      return phases as PromotionPhase[];
+    })
+    .optional()
+    .meta({ description: 'A phase, or several separated by commas (Failed,RolledBack).' }),
+  production: booleanFlag
+    .optional()
+    .meta({ description: 'true: only promotions into production stages; false: only the others.' }),
+  deployment: booleanFlag.optional().meta({
+    description:
+      'true: only production deployments as DORA counts them (into a production stage, applied, not a rollback).',
+  }),
+  finishedSince: pointInTime
+    .optional()
+    .meta({ description: 'Finished at or after this time (ISO 8601 or 7d).' }),
+  finishedUntil: pointInTime.optional().meta({ description: 'Finished before this time (ISO 8601 or 7d).' }),
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().max(200).optional(),
 });

@@ -1,8 +1,9 @@
-import { and, asc, desc, eq, inArray, isNull, lt, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, ne, not, or, sql } from 'drizzle-orm';
 import type { Executor, Tx } from '../../platform/database/database.js';
 import { updateWithVersion } from '../../platform/database/optimistic-lock.js';
 import { ACTIVE_PHASES, type PromotionPhase } from './promotion-state-machine.js';
 import { promotionDecisions, promotions, promotionTransitions } from './promotions.tables.js';
+import { services } from '../pipelines/pipelines.tables.js';
 import { olderThan } from '../../platform/database/keyset.js';
 import type { KeysetPosition } from '../../shared/keyset-cursor.js';
 
@@ -96,8 +97,14 @@ export async function decisionsOf(executor: Executor, promotionId: string): Prom
 
 export interface PromotionFilter {
   service?: string;
+  team?: string;
   stage?: string;
-  phase?: string;
+  phase?: string | readonly string[];
+  production?: boolean;
+  /** Production deployments as DORA counts them: production, applied, not a rollback. */
+  deployment?: boolean;
+  finishedSince?: Date;
+  finishedUntil?: Date;
   before?: KeysetPosition;
   limit: number;
 }
@@ -107,7 +114,27 @@ export async function listPromotions(executor: Executor, filter: PromotionFilter
   const conditions = [];
   if (filter.service) conditions.push(eq(promotions.service, filter.service));
   if (filter.stage) conditions.push(eq(promotions.stage, filter.stage));
-  if (filter.phase) conditions.push(eq(promotions.phase, filter.phase));
+  if (typeof filter.phase === 'string') conditions.push(eq(promotions.phase, filter.phase));
+  else if (filter.phase) conditions.push(inArray(promotions.phase, [...filter.phase]));
+  if (filter.team) {
+    conditions.push(
+      inArray(
+        promotions.service,
+        executor.select({ name: services.name }).from(services).where(eq(services.team, filter.team)),
+      ),
+    );
+  }
+  if (filter.production !== undefined) conditions.push(eq(promotions.production, filter.production));
+  if (filter.deployment !== undefined) {
+    const deployment = and(
+      eq(promotions.production, true),
+      isNotNull(promotions.applyingAt),
+      ne(promotions.trigger, 'rollback'),
+    );
+    conditions.push(filter.deployment ? deployment : not(deployment!));
+  }
+  if (filter.finishedSince) conditions.push(gte(promotions.finishedAt, filter.finishedSince));
+  if (filter.finishedUntil) conditions.push(lt(promotions.finishedAt, filter.finishedUntil));
   if (filter.before) {
     conditions.push(olderThan(promotions.createdAt, promotions.id, filter.before));
   }
