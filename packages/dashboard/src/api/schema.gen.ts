@@ -2048,6 +2048,12 @@ export interface operations {
                 weight: number;
                 pausedUntil: string | null;
                 message: string | null;
+                history: {
+                  at: string;
+                  step: number;
+                  weight: number;
+                  status: string;
+                }[];
                 analysis: {
                   id: string;
                   label: string;
@@ -2170,6 +2176,12 @@ export interface operations {
               weight: number;
               pausedUntil: string | null;
               message: string | null;
+              history: {
+                at: string;
+                step: number;
+                weight: number;
+                status: string;
+              }[];
               analysis: {
                 id: string;
                 label: string;
@@ -2281,6 +2293,12 @@ export interface operations {
               weight: number;
               pausedUntil: string | null;
               message: string | null;
+              history: {
+                at: string;
+                step: number;
+                weight: number;
+                status: string;
+              }[];
               analysis: {
                 id: string;
                 label: string;
@@ -2399,6 +2417,12 @@ export interface operations {
               weight: number;
               pausedUntil: string | null;
               message: string | null;
+              history: {
+                at: string;
+                step: number;
+                weight: number;
+                status: string;
+              }[];
               analysis: {
                 id: string;
                 label: string;
@@ -2520,6 +2544,12 @@ export interface operations {
               weight: number;
               pausedUntil: string | null;
               message: string | null;
+              history: {
+                at: string;
+                step: number;
+                weight: number;
+                status: string;
+              }[];
               analysis: {
                 id: string;
                 label: string;
@@ -2641,6 +2671,12 @@ export interface operations {
               weight: number;
               pausedUntil: string | null;
               message: string | null;
+              history: {
+                at: string;
+                step: number;
+                weight: number;
+                status: string;
+              }[];
               analysis: {
                 id: string;
                 label: string;
@@ -2764,6 +2800,12 @@ export interface operations {
               weight: number;
               pausedUntil: string | null;
               message: string | null;
+              history: {
+                at: string;
+                step: number;
+                weight: number;
+                status: string;
+              }[];
               analysis: {
                 id: string;
                 label: string;
@@ -2938,6 +2980,12 @@ export interface operations {
               weight: number;
               pausedUntil: string | null;
               message: string | null;
+              history: {
+                at: string;
+                step: number;
+                weight: number;
+                status: string;
+              }[];
               analysis: {
                 id: string;
                 label: string;
@@ -3059,6 +3107,12 @@ export interface operations {
               weight: number;
               pausedUntil: string | null;
               message: string | null;
+              history: {
+                at: string;
+                step: number;
+                weight: number;
+                status: string;
+              }[];
               analysis: {
                 id: string;
                 label: string;
@@ -3180,6 +3234,12 @@ export interface operations {
               weight: number;
               pausedUntil: string | null;
               message: string | null;
+              history: {
+                at: string;
+                step: number;
+                weight: number;
+                status: string;
+              }[];
               analysis: {
                 id: string;
                 label: string;

@@ -53,6 +53,7 @@ function rollout(overrides: Partial<RolloutDto> = {}): RolloutDto {
     weight: 25,
     pausedUntil: null,
     message: 'step 3 (smoke analysis): running',
+    history: [],
     analysis: [],
     ...overrides,
   };

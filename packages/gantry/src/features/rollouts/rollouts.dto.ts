@@ -45,6 +45,8 @@ export const rolloutDtoSchema = z.object({
   weight: z.number(),
   pausedUntil: z.string().nullable(),
   message: z.string().nullable(),
+  /** Every step, weight and status change, oldest first: the traffic chart's points. */
+  history: z.array(z.object({ at: z.string(), step: z.number(), weight: z.number(), status: z.string() })),
   analysis: z.array(analysisRunDto),
 });
 export type RolloutDto = z.infer<typeof rolloutDtoSchema>;
@@ -60,6 +62,12 @@ export function toRolloutDto(detail: RolloutDetail): RolloutDto {
     weight: rollout.weight,
     pausedUntil: rollout.pausedUntil?.toISOString() ?? null,
     message: rollout.message,
+    history: rollout.history.map((entry) => ({
+      at: entry.at,
+      step: entry.stepIndex + 1,
+      weight: entry.weight,
+      status: entry.status,
+    })),
     analysis: detail.analysis.map(({ run, measurements }) => ({
       id: run.id,
       label: run.label,

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Executor } from '../../platform/database/database.js';
 import { updateWithVersion } from '../../platform/database/optimistic-lock.js';
 import { runsOfPromotion } from '../analysis/analysis.repository.js';
-import { rollouts } from './rollouts.tables.js';
+import { rollouts, type RolloutHistoryEntry } from './rollouts.tables.js';
 
 export type Rollout = typeof rollouts.$inferSelect;
 
@@ -27,7 +27,17 @@ export async function findRollout(db: Executor, promotionId: string): Promise<Ro
 }
 
 export async function insertRollout(db: Executor, rollout: typeof rollouts.$inferInsert): Promise<Rollout> {
-  const [row] = await db.insert(rollouts).values(rollout).onConflictDoNothing().returning();
+  const first: RolloutHistoryEntry = {
+    at: new Date().toISOString(),
+    stepIndex: rollout.stepIndex ?? 0,
+    weight: rollout.weight ?? 0,
+    status: rollout.status ?? 'Progressing',
+  };
+  const [row] = await db
+    .insert(rollouts)
+    .values({ ...rollout, history: [first] })
+    .onConflictDoNothing()
+    .returning();
   return row ?? (await findRollout(db, rollout.id))!;
 }
 
@@ -41,6 +51,27 @@ export async function updateRollout(
     aggregate: 'rollout',
     id: current.id,
     expectedVersion: current.version,
-    set: { ...set, updatedAt: new Date() },
+    set: { ...set, history: historyAfter(current, set), updatedAt: new Date() },
   });
+}
+
+/** The history with one more entry when the step, weight or status changes. */
+export function historyAfter(
+  current: Rollout,
+  set: Partial<Pick<Rollout, 'stepIndex' | 'weight' | 'status'>>,
+  at = new Date(),
+): RolloutHistoryEntry[] {
+  const next = {
+    stepIndex: set.stepIndex ?? current.stepIndex,
+    weight: set.weight ?? current.weight,
+    status: set.status ?? current.status,
+  };
+  if (
+    next.stepIndex === current.stepIndex &&
+    next.weight === current.weight &&
+    next.status === current.status
+  ) {
+    return current.history;
+  }
+  return [...current.history, { at: at.toISOString(), ...next }];
 }

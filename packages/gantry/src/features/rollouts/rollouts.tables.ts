@@ -28,10 +28,21 @@ export const rollouts = pgTable('rollouts', {
   pauseReason: text('pause_reason'),
   pausedUntil: timestamptz('paused_until'),
   message: text('message'),
+  // Every step, weight and status the rollout went through, oldest first, for
+  // the dashboard's traffic chart. A few dozen entries at most: one per change.
+  history: jsonb('history').$type<RolloutHistoryEntry[]>().notNull().default([]),
   version: integer('version').notNull().default(1),
   createdAt: timestamptz('created_at').notNull().defaultNow(),
   updatedAt: timestamptz('updated_at').notNull().defaultNow(),
 });
+
+export interface RolloutHistoryEntry {
+  at: string;
+  /** plan.steps index, as stepIndex. */
+  stepIndex: number;
+  weight: number;
+  status: RolloutStatus;
+}
 
 export type RolloutStatus =
   'Progressing' | 'Paused' | 'Promoting' | 'RollingBack' | 'Completed' | 'RolledBack' | 'Aborted';
