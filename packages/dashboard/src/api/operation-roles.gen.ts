@@ -47,6 +47,7 @@ export const OPERATION_ROLES = {
   retryPromotion: 'deployer',
   revokeToken: 'admin',
   rollback: 'deployer',
+  streamEvents: 'viewer',
   testNotificationChannel: 'admin',
 } as const;
 

@@ -899,6 +899,28 @@ export type paths = {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/stream': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Promotion, rollout, release and incident events as they happen (server-sent events)
+     * @description A text/event-stream that stays open. Each event has `id` (the outbox seq), `event` (the type) and one `data` line of JSON. Send the last id back as the Last-Event-ID header when reconnecting to get what was missed; a client that missed too much gets `event: reset` and should reload what it shows. A comment line (`: keep-alive`) comes every 15 s. Example: curl -N -H "Authorization: Bearer $GANTRY_TOKEN" http://127.0.0.1:7070/api/v1/stream
+     *
+     *     Needs an API token with role viewer or stronger.
+     */
+    get: operations['streamEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -4507,6 +4529,55 @@ export interface operations {
       401: components['responses']['Unauthorized'];
       403: components['responses']['Forbidden'];
       404: components['responses']['NotFound'];
+      500: components['responses']['InternalError'];
+    };
+  };
+  streamEvents: {
+    parameters: {
+      query?: {
+        /** @description Only these event types, separated by commas. Default: all of them. */
+        types?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The event stream */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'text/event-stream': {
+            /** @description The outbox sequence number, also the SSE id: send it back as Last-Event-ID */
+            seq: number;
+            /** @description The event id (UUIDv7) */
+            id: string;
+            /** @enum {string} */
+            type:
+              | 'promotion.requested'
+              | 'promotion.phase-changed'
+              | 'promotion.decision-recorded'
+              | 'rollout.progressed'
+              | 'release.registered'
+              | 'release.evidence-attached'
+              | 'incident.opened'
+              | 'incident.linked'
+              | 'incident.resolved';
+            /** @description What it is about: <service>/<stage> for promotions and rollouts */
+            key: string;
+            occurredAt: string;
+            payload: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      400: components['responses']['BadRequest'];
+      401: components['responses']['Unauthorized'];
+      403: components['responses']['Forbidden'];
       500: components['responses']['InternalError'];
     };
   };

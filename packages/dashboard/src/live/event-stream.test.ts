@@ -23,7 +23,7 @@ function scriptedFetch() {
   return { fetchImpl: fetchImpl, requests, answers, stream, send, cut };
 }
 
-const event = (seq: number, type = 'promotion.phase-changed'): StreamEvent => ({
+const event = (seq: number, type: StreamEvent['type'] = 'promotion.phase-changed'): StreamEvent => ({
   seq,
   id: `id-${seq}`,
   type,

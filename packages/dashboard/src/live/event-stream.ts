@@ -1,3 +1,4 @@
+import type { operations } from '../api/schema.gen';
 import { SseParser } from './sse-parser';
 
 // The dashboard's connection to GET /api/v1/stream. It is fetch-based rather
@@ -6,18 +7,12 @@ import { SseParser } from './sse-parser';
 // the last event it saw (Last-Event-ID), and tells its listeners when it is
 // offline and when they must reload everything (events may have been missed).
 
-/** One event of the stream: an outbox event about a promotion, release, rollout or incident. */
-export interface StreamEvent {
-  /** The outbox sequence number: the id to resume after. */
-  seq: number;
-  /** The event's id (UUIDv7). */
-  id: string;
-  type: string;
-  /** The aggregate it is about, e.g. `checkout/prod`. */
-  key: string;
-  occurredAt: string;
-  payload: Record<string, unknown>;
-}
+/**
+ * One event of the stream: an outbox event about a promotion, rollout,
+ * release or incident (seq, id, type, key, occurredAt, payload), as the
+ * OpenAPI document describes GET /api/v1/stream.
+ */
+export type StreamEvent = operations['streamEvents']['responses'][200]['content']['text/event-stream'];
 
 export type ConnectionState = 'connecting' | 'live' | 'offline';
 

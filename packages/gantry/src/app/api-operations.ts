@@ -11,6 +11,7 @@ import { incidentOperations } from '../features/incidents/incidents.openapi.js';
 import { notificationOperations } from '../features/notifications/notifications.openapi.js';
 import { commitOperations } from '../features/commits/commits.openapi.js';
 import { doraOperations } from '../features/dora/dora.openapi.js';
+import { streamOperations } from '../features/stream/stream.openapi.js';
 import { buildOpenApiDocument, type OpenApiDocument } from '../platform/openapi/openapi-registry.js';
 import { API_DESCRIPTION } from '../platform/openapi/openapi.module.js';
 import { GANTRY_VERSION } from '../shared/gantry-version.js';
@@ -34,6 +35,7 @@ export const apiOperations = [
   ...notificationOperations,
   ...commitOperations,
   ...doraOperations,
+  ...streamOperations,
 ];
 
 /** The OpenAPI document of the whole API, as GET /api/openapi.json serves it. */

@@ -16,6 +16,7 @@ import { IncidentsModule } from '../features/incidents/incidents.controller.js';
 import { NotificationsModule } from '../features/notifications/notifications.module.js';
 import type { NotificationsService } from '../features/notifications/notifications.service.js';
 import { DoraModule } from '../features/dora/dora.module.js';
+import { StreamModule } from '../features/stream/stream.module.js';
 import { apiOperations } from './api-operations.js';
 import type { Delivery } from './delivery.js';
 import { DATABASE, DELIVERY, EVENT_BACKBONE, GANTRY_CONFIG, LOGGER } from './tokens.js';
@@ -67,6 +68,7 @@ export class AppModule {
         IncidentsModule,
         NotificationsModule.register(context.notifications),
         DoraModule,
+        StreamModule,
         OpenApiModule.register(apiOperations),
       ],
     };

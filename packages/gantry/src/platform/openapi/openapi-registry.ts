@@ -30,6 +30,8 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export interface ResponseDescription {
   description: string;
   schema?: z.ZodType;
+  /** The body's media type; default application/json. text/event-stream: the schema is one event's data. */
+  mediaType?: string;
 }
 
 export interface ApiOperation {
@@ -224,7 +226,9 @@ function responseOf(
   sharedSchemas: Record<string, JsonSchema>,
   headers: Record<string, JsonSchema> | undefined,
 ): JsonSchema {
-  const described = spec instanceof z.ZodType ? { description: undefined, schema: spec } : spec;
+  const described:
+    ResponseDescription | { description: undefined; schema: z.ZodType; mediaType?: undefined } =
+    spec instanceof z.ZodType ? { description: undefined, schema: spec } : spec;
   const schemaDescription = described.schema?.description;
   const response: JsonSchema = {
     description: described.description ?? schemaDescription ?? STATUS_CODES[status] ?? `Status ${status}`,
@@ -232,7 +236,9 @@ function responseOf(
   if (headers) response.headers = headers;
   if (described.schema && status !== 204) {
     response.content = {
-      'application/json': { schema: toJsonSchema(described.schema, 'output', sharedSchemas) },
+      [described.mediaType ?? 'application/json']: {
+        schema: toJsonSchema(described.schema, 'output', sharedSchemas),
+      },
     };
   }
   return response;
