@@ -17,13 +17,16 @@ ENV CI=true NO_UPDATE_NOTIFIER=1
 COPY package.json package-lock.json ./
 COPY packages/gantry/package.json packages/gantry/package.json
 COPY packages/gantry/bin packages/gantry/bin
+COPY packages/dashboard/package.json packages/dashboard/package.json
 # --ignore-scripts: the root prepare script builds, and the sources are not here yet.
 RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY tsconfig.base.json ./
+COPY tsconfig.base.json .prettierrc.json ./
 COPY packages/gantry packages/gantry
+COPY packages/dashboard packages/dashboard
+# Builds the server and the dashboard (and prints the dashboard's first-page size).
 RUN npm run build
 
-# ---- runtime: production dependencies, compiled code and migrations ----
+# ---- runtime: production dependencies, compiled code, migrations and the built dashboard ----
 FROM node:${NODE_VERSION}-slim AS runtime
 WORKDIR /app
 ENV NODE_ENV=production \
@@ -35,11 +38,14 @@ ENV NODE_ENV=production \
 COPY package.json package-lock.json ./
 COPY packages/gantry/package.json packages/gantry/package.json
 COPY packages/gantry/bin packages/gantry/bin
+# The lock file names every workspace; the dashboard's dependencies are not installed (it is static files).
+COPY packages/dashboard/package.json packages/dashboard/package.json
 # --ignore-scripts: the root prepare script runs tsc, a dev dependency; the
 # compiled code comes from the build stage instead.
 RUN npm ci --omit=dev --ignore-scripts --workspace gantry --include-workspace-root --no-audit --no-fund \
     && npm cache clean --force
 COPY --from=build /app/packages/gantry/dist packages/gantry/dist
+COPY --from=build /app/packages/dashboard/dist packages/dashboard/dist
 COPY packages/gantry/drizzle packages/gantry/drizzle
 RUN mkdir -p /var/lib/gantry && chown node:node /var/lib/gantry
 USER node

@@ -29,6 +29,11 @@ export interface DemoOptions {
   keepServing: boolean;
   /** The whole story must end within this (npm run demo). */
   timeoutMs: number;
+  /**
+   * Leave the prod approvals of the good and the faulty release to a person
+   * in the dashboard (the end-to-end test does this) instead of demo-approver.
+   */
+  approveInDashboard?: boolean;
   print: (line: string) => void;
 }
 
@@ -75,6 +80,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   const asCi = new ApiClient({ baseUrl: server.url, token: ci });
   const asApprover = new ApiClient({ baseUrl: server.url, token: approver });
   say(`Gantry is up at ${server.url} (embedded PGlite in ${config.database.dataDir}, in-process broker)`);
+  say(
+    `dashboard: ${server.url}/ (sign in with the token in ${server.adminTokenFile ?? 'the admin-token file'})`,
+  );
 
   // Declaring pipelines is an admin's job: the token the first start wrote.
   const asAdmin = new ApiClient({
@@ -120,7 +128,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
       const promotion = page.items.find((item) => item.version === version);
       return promotion && FINAL.includes(promotion.phase) ? promotion : undefined;
     });
-  const toProd = async (version: string): Promise<PromotionDto> => {
+  const toProd = async (version: string, byPerson: boolean): Promise<PromotionDto> => {
     const requested = await asCi.post<PromotionDto>('api/v1/promotions', {
       service: SERVICE,
       version,
@@ -132,10 +140,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
       const promotion = await asCi.get<PromotionDto>(`api/v1/promotions/${requested.id}`);
       return promotion.phase === 'WaitingForApproval' || FINAL.includes(promotion.phase);
     });
-    await asApprover.post(`api/v1/promotions/${requested.id}/approve`, {
-      comment: 'demo: looks good',
-    });
-    say(`demo-approver approved ${version} for prod`);
+    if (byPerson) {
+      say(`waiting for someone to approve ${version} for prod: ${server.url}/promotions/${requested.id}`);
+    } else {
+      await asApprover.post(`api/v1/promotions/${requested.id}/approve`, {
+        comment: 'demo: looks good',
+      });
+      say(`demo-approver approved ${version} for prod`);
+    }
     return promotionInto('prod', version);
   };
   const expect = (condition: boolean, problem: string) => {
@@ -143,12 +155,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   };
 
   /** Carries a release through develop and staging by themselves, then into prod by request and approval. */
-  const allTheWay = async (version: string, prodOutcome: string): Promise<PromotionDto> => {
+  const allTheWay = async (
+    version: string,
+    prodOutcome: string,
+    byPerson = options.approveInDashboard ?? false,
+  ): Promise<PromotionDto> => {
     for (const stage of ['develop', 'staging'] as const) {
       const done = await promotionInto(stage, version);
       expect(done.phase === 'Succeeded', `${version} ended ${done.phase} in ${stage}: ${done.message}`);
     }
-    const prod = await toProd(version);
+    const prod = await toProd(version, byPerson);
     expect(
       prod.phase === prodOutcome,
       `${version} should have ended ${prodOutcome} in prod, but ended ${prod.phase}: ${prod.message}`,
@@ -159,7 +175,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   try {
     say('first, the version that ran before: the first release of each stage goes straight in');
     const before = await release({ errorRate: 0 }, 'what ran before');
-    await allTheWay(before.version, 'Succeeded');
+    await allTheWay(before.version, 'Succeeded', false);
     say(
       'now a good release: a rolling update in develop, a smoke-tested blue-green switch in staging, a canary in prod',
     );

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, extname, join, resolve, sep } from 'node:path';
+import { extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../logging/logger.js';
 
@@ -40,16 +40,16 @@ const CONTENT_SECURITY_POLICY = [
   "form-action 'self'",
 ].join('; ');
 
-/** Where the built dashboard is: the configured directory, or the dashboard package's dist/. */
+/**
+ * Where the built dashboard is: the configured directory, or the dashboard
+ * package's dist/ beside this package (packages/dashboard/dist, in the
+ * repository and in the Docker image alike).
+ */
 export function dashboardDirectory(configured: string | undefined): string | undefined {
   if (configured === 'off') return undefined;
   if (configured) return resolve(configured);
-  try {
-    const manifest = createRequire(import.meta.url).resolve('@gantry/dashboard/package.json');
-    return join(dirname(manifest), 'dist');
-  } catch {
-    return undefined;
-  }
+  // From packages/gantry/{src,dist}/platform/http/ up to packages/.
+  return fileURLToPath(new URL('../../../../dashboard/dist', import.meta.url));
 }
 
 /**
