@@ -602,6 +602,35 @@ describe.each(databaseKinds())('DORA metrics on %s', (database) => {
       });
     });
 
+    it('lists the promotions behind each figure through the promotions API filters', async () => {
+      const window = `finishedSince=2026-11-16T00:00:00Z&finishedUntil=${encodeURIComponent(UNTIL)}`;
+      const listed = async (query: string) => {
+        const response = await gantry.api<{ items: { service: string; phase: string; trigger: string }[] }>(
+          'GET',
+          `/api/v1/promotions?deployment=true&${window}&limit=100${query}`,
+        );
+        expect(response.status, JSON.stringify(response.body)).toBe(200);
+        return response.body.items;
+      };
+      // The change failure rate's 10 deployments: applied, production, not rollbacks (P4, Q3, P6 are not).
+      const deployments = await listed('');
+      expect(deployments).toHaveLength(10);
+      expect(deployments.every((item) => item.trigger !== 'rollback')).toBe(true);
+      // Deployment frequency counts the 7 that succeeded; the team payments 5 of them.
+      expect(await listed('&phase=Succeeded')).toHaveLength(7);
+      expect(await listed('&phase=Succeeded&team=payments')).toHaveLength(5);
+      // Failed outright: P2, Q1, Q4 (P3 and P5 count as failed later, through a rollback and an incident).
+      const failed = await listed('&phase=Failed,RolledBack,Aborted');
+      expect(failed.map((item) => item.phase).sort()).toEqual(['Aborted', 'Failed', 'RolledBack']);
+      expect(await listed('&phase=Failed,RolledBack,Aborted&service=search')).toEqual([]);
+      const wrongPhase = await gantry.api<{ detail: string }>(
+        'GET',
+        '/api/v1/promotions?phase=Succeeded,Broken',
+      );
+      expect(wrongPhase.status).toBe(400);
+      expect(wrongPhase.body.detail).toContain('Broken');
+    });
+
     it('refuses an unknown team or service, and a bad window, with a reason', async () => {
       const team = await gantry.api<{ detail: string }>('GET', '/api/v1/dora?team=nobody');
       expect(team.status).toBe(404);

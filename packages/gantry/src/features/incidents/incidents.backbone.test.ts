@@ -477,6 +477,16 @@ describe.each(databaseKinds())('incidents on %s', (database) => {
     expect(await incidents('status=open&service=docs&stage=prod')).not.toContainEqual(
       expect.objectContaining({ id: opened.body.id }),
     );
+    // Opening time: the DORA page links the incidents of its window this way.
+    const openedAt = Date.parse(opened.body.openedAt);
+    const around = (from: number, to: number) =>
+      incidents(
+        `service=docs&openedSince=${new Date(from).toISOString()}&openedUntil=${new Date(to).toISOString()}`,
+      );
+    expect((await around(openedAt, openedAt + 1)).map((incident) => incident.id)).toContain(opened.body.id);
+    expect((await around(openedAt + 1, openedAt + 60_000)).map((incident) => incident.id)).not.toContain(
+      opened.body.id,
+    );
     const missing = await gantry.api('GET', '/api/v1/incidents/01934f0e-5b7e-7cc3-9d1a-2f5c0e8b1a42');
     expect(missing.status).toBe(404);
   });
