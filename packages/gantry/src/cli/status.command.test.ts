@@ -94,6 +94,7 @@ describe('formatStatusMatrix', () => {
             currentVersion: '2026.11.2',
             since: '2026-11-20T12:00:00Z',
             autoHold: { version: '2026.11.2', actor: 'bob', at: '2026-11-20T12:00:00Z' },
+            freeze: { reason: 'year-end', since: '2026-11-20T00:00:00Z', until: '2026-11-23T09:00:00Z' },
           }),
         ]),
       ],
@@ -101,6 +102,7 @@ describe('formatStatusMatrix', () => {
     expect(formatStatusMatrix(status, NOW)).toEqual([
       'SERVICE   DEVELOP',
       'checkout  2026.11.2 (1h ago)',
+      'checkout develop: frozen (year-end) until 2026-11-23T09:00:00Z',
       'checkout develop: auto-promotion held since bob promoted 2026.11.2 by hand 1h ago',
     ]);
   });

@@ -60,7 +60,7 @@ export function formatStageCell(cell: StageCell, now: number = Date.now()): stri
   return cell.since ? `${current} (${ago(cell.since, now)})` : current;
 }
 
-/** Rows = services, columns = stages; below the table, the stages whose auto-promotion is held. */
+/** Rows = services, columns = stages; below the table, the frozen stages and those whose auto-promotion is held. */
 export function formatStatusMatrix(status: StatusDto, now: number = Date.now()): string[] {
   if (status.items.length === 0) {
     return ['No services yet. Declare them in gantry.yaml and run `gantry apply -f gantry.yaml`.'];
@@ -74,6 +74,10 @@ export function formatStatusMatrix(status: StatusDto, now: number = Date.now()):
   const lines = formatTable(rows, ['service', ...stages]);
   for (const service of status.items) {
     for (const cell of service.stages) {
+      if (cell.freeze) {
+        const why = cell.freeze.reason ? ` (${cell.freeze.reason})` : '';
+        lines.push(`${service.service} ${cell.stage}: frozen${why} until ${cell.freeze.until}`);
+      }
       if (!cell.autoHold) continue;
       lines.push(
         `${service.service} ${cell.stage}: auto-promotion held since ${cell.autoHold.actor} promoted ${cell.autoHold.version} by hand ${ago(cell.autoHold.at, now)}`,

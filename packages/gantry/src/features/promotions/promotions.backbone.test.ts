@@ -312,6 +312,11 @@ describe.each(databaseKinds())('promotions on %s', (database) => {
     expect(applied.body.items[0]).toMatchObject({ outcome: 'updated', revision: 2 });
     const { body: current } = await gantry.api<StatusDto>('GET', '/api/v1/status?service=checkout');
     const version = current.items[0]!.stages.find((cell) => cell.stage === 'staging')!.currentVersion!;
+    // The status matrix marks the frozen stage, with the window's reason and end.
+    const prodCell = current.items[0]!.stages.find((cell) => cell.stage === 'prod')!;
+    expect(prodCell.freeze).toMatchObject({ reason: 'year-end' });
+    expect(Date.parse(prodCell.freeze!.until)).toBeGreaterThan(Date.now());
+    expect(current.items[0]!.stages.find((cell) => cell.stage === 'staging')!.freeze).toBeNull();
 
     const refused = await gantry.api<{ detail: string }>('POST', '/api/v1/promotions', {
       token: alice,
