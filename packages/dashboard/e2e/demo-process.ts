@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
@@ -17,6 +17,8 @@ export interface DemoProcess {
   output: string[];
   /** Resolves with the first line matching, now or later. */
   line: (pattern: RegExp, timeoutMs?: number) => Promise<RegExpMatchArray>;
+  /** Resolves once `condition` (checked after each line) holds. */
+  until: (condition: () => boolean, what: string, timeoutMs?: number) => Promise<void>;
   stop: () => Promise<void>;
 }
 
@@ -52,46 +54,54 @@ export async function startDemo(dataDir: string): Promise<DemoProcess> {
       for (const wake of waiters) wake();
     });
   };
-  collect(child.stdout!, '');
-  collect(child.stderr!, 'stderr: ');
+  collect(child.stdout, '');
+  collect(child.stderr, 'stderr: ');
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
-  const line = (pattern: RegExp, timeoutMs = 180_000) =>
-    new Promise<RegExpMatchArray>((resolve, reject) => {
-      const check = () => {
-        for (const text of output) {
-          const match = pattern.exec(text);
-          if (match) {
-            cleanup();
-            resolve(match);
-            return;
-          }
-        }
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`the demo printed no line matching ${pattern} in ${timeoutMs / 1000}s:\n${output.join('\n')}`));
-      }, timeoutMs);
-      const cleanup = () => {
+  const until = (condition: () => boolean, what: string, timeoutMs = 240_000) =>
+    new Promise<void>((resolve, reject) => {
+      const finish = (error?: Error) => {
         clearTimeout(timer);
         waiters.delete(check);
+        if (error) reject(error);
+        else resolve();
       };
+      const check = () => {
+        if (condition()) finish();
+      };
+      const timer = setTimeout(
+        () =>
+          finish(new Error(`the demo did not get to ${what} in ${timeoutMs / 1000}s:\n${output.join('\n')}`)),
+        timeoutMs,
+      );
       waiters.add(check);
       void exited.then((code) => {
-        if (waiters.has(check)) {
-          cleanup();
-          reject(new Error(`the demo exited (${code}) before printing ${pattern}:\n${output.join('\n')}`));
-        }
+        if (waiters.has(check))
+          finish(new Error(`the demo exited (${code}) before ${what}:\n${output.join('\n')}`));
       });
       check();
     });
 
-  const [, url, tokenFile] = await line(/dashboard: (http:\/\/\S+)\/ \(sign in with the token in (.+)\)$/, 120_000);
+  const line = async (pattern: RegExp, timeoutMs?: number) => {
+    let match: RegExpMatchArray | null = null;
+    await until(
+      () => output.some((text) => (match = pattern.exec(text)) !== null),
+      `print a line matching ${pattern}`,
+      timeoutMs,
+    );
+    return match!;
+  };
+
+  const [, url, tokenFile] = await line(
+    /dashboard: (http:\/\/\S+)\/ \(sign in with the token in (.+)\)$/,
+    120_000,
+  );
   return {
     url: url!,
     adminToken: readFileSync(tokenFile!, 'utf8').trim(),
     output,
     line,
+    until,
     async stop() {
       if (child.exitCode === null) child.kill('SIGINT');
       const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);

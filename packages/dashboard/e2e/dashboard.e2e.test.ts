@@ -1,0 +1,179 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './browser.js';
+import { REPOSITORY_ROOT, startDemo, type DemoProcess } from './demo-process.js';
+
+// The dashboard as an on-call engineer uses it, in Chromium, against the demo
+// (`gantry demo --approve-in-dashboard`): sign in with a token, approve a good
+// release for prod and watch it finish, approve a faulty one and watch its
+// canary fail its analysis and roll back without reloading the page, and find
+// the deployments on the DORA page. Each page is saved as a screenshot in
+// docs/screenshots/ (GANTRY_SCREENSHOTS_DIR elsewhere).
+
+const SCREENSHOTS = process.env.GANTRY_SCREENSHOTS_DIR ?? join(REPOSITORY_ROOT, 'docs/screenshots');
+const DESKTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+
+let dataDir: string;
+let demo: DemoProcess;
+let browser: Browser;
+let context: BrowserContext;
+let page: Page;
+/** Errors the page threw or logged: a healthy dashboard has none. */
+const pageErrors: string[] = [];
+
+async function screenshot(name: string, target: Page = page): Promise<void> {
+  await target.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
+}
+
+const WAITING = /waiting for someone to approve (\S+) for prod: (\S+)/;
+
+/** The nth (0-based) release the demo left for a person to approve for prod: its version and page. */
+async function waitingForApproval(nth: number): Promise<{ version: string; url: string }> {
+  await demo.until(
+    () => demo.output.filter((line) => WAITING.test(line)).length > nth,
+    `approval request ${nth + 1}`,
+  );
+  const [, version, url] = WAITING.exec(demo.output.filter((line) => WAITING.test(line))[nth]!)!;
+  return { version: version!, url: url! };
+}
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  dataDir = mkdtempSync(join(tmpdir(), 'gantry-e2e-'));
+  demo = await startDemo(dataDir);
+  browser = await launchChromium();
+  context = await browser.newContext({ viewport: DESKTOP, colorScheme: 'light' });
+  page = await context.newPage();
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') pageErrors.push(message.text());
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await demo?.stop();
+  if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('the dashboard, end to end', () => {
+  it('signs in with an API token and shows the overview, live', async () => {
+    await page.goto(demo.url);
+    await page.getByRole('heading', { name: 'Sign in to Gantry' }).waitFor();
+    await screenshot('sign-in');
+    await page.getByLabel('API token').fill('not-a-token');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').waitFor();
+    expect(await page.getByRole('alert').textContent()).toMatch(/token/i);
+
+    await page.getByLabel('API token').fill(demo.adminToken);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('link', { name: 'hello', exact: true }).first().waitFor();
+    await page.getByRole('status').filter({ hasText: 'Live' }).waitFor();
+  });
+
+  it('approves the good release for prod and shows it finish there', async () => {
+    const good = await waitingForApproval(0);
+    // The overview shows it waiting, with a way to it.
+    await page
+      .getByText(/waiting for approval/i)
+      .first()
+      .waitFor({ timeout: 60_000 });
+    await screenshot('overview');
+    await page.goto(good.url);
+    await page
+      .locator('.promotion-phase')
+      .getByText(/waiting for approval/i)
+      .waitFor();
+    await page.getByRole('button', { name: 'Approve', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel(/Reason/).fill('canary analysis looks right; approving from the dashboard');
+    await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    // The canary runs: its weight and analysis appear as they happen.
+    await page
+      .locator('.promotion-phase')
+      .getByText(/verifying/i)
+      .waitFor({ timeout: 60_000 });
+    await page.getByRole('heading', { name: 'Analysis' }).waitFor({ timeout: 60_000 });
+    await page
+      .locator('.promotion-phase')
+      .getByText(/succeeded/i)
+      .waitFor({ timeout: 180_000 });
+    await screenshot('promotion-succeeded');
+    const timeline = await page.getByRole('heading', { name: 'Timeline' }).locator('..').textContent();
+    expect(timeline).toContain('approving from the dashboard');
+  });
+
+  it('follows the faulty canary live until its analysis rolls it back', async () => {
+    const faulty = await waitingForApproval(1);
+    await page.goto(faulty.url);
+    await page.getByRole('button', { name: 'Approve', exact: true }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel(/Reason/).fill('let the canary decide');
+    await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    // No reload from here on: the page follows the stream.
+    await page
+      .locator('.promotion-phase')
+      .getByText(/verifying/i)
+      .waitFor({ timeout: 60_000 });
+    await page.getByRole('heading', { name: 'Analysis' }).waitFor({ timeout: 90_000 });
+    await page
+      .getByText(/failed/i)
+      .first()
+      .waitFor({ timeout: 120_000 });
+    await screenshot('promotion-canary');
+    await page
+      .locator('.promotion-phase')
+      .getByText(/rolled back/i)
+      .waitFor({ timeout: 180_000 });
+    await screenshot('promotion-rolled-back');
+    await page.setViewportSize(PHONE);
+    await screenshot('promotion-phone');
+    await page.setViewportSize(DESKTOP);
+  });
+
+  it('shows the deployments on the DORA page, with the promotions behind them', async () => {
+    await page.getByRole('link', { name: 'DORA' }).click();
+    await page.getByRole('heading', { name: /DORA/ }).first().waitFor();
+    const deployments = page.locator('a[href*="deployment=true"]').first();
+    await deployments.waitFor();
+    await screenshot('dora');
+    await deployments.click();
+    await page.getByRole('table').waitFor();
+    expect(await page.getByRole('row').count()).toBeGreaterThan(1);
+    await screenshot('promotions');
+  });
+
+  it('shows the other pages, the overview on a phone and in the dark', async () => {
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.getByRole('link', { name: 'hello', exact: true }).first().click();
+    await page.getByRole('heading', { name: /hello/ }).first().waitFor();
+    await screenshot('service');
+    for (const [name, heading] of [
+      ['Incidents', /Incidents/],
+      ['Dead letters', /Dead letters/],
+      ['Audit log', /Audit/],
+    ] as const) {
+      await page.getByRole('link', { name, exact: true }).click();
+      await page.getByRole('heading', { name: heading }).first().waitFor();
+      await screenshot(name.toLowerCase().replace(/ /g, '-'));
+    }
+    const audit = await page.getByRole('main').textContent();
+    expect(audit).toContain('promotion.approve');
+
+    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.setViewportSize(PHONE);
+    await page.getByRole('link', { name: 'hello', exact: true }).first().waitFor();
+    await screenshot('overview-phone');
+    await page.setViewportSize(DESKTOP);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot('overview-dark');
+    expect(pageErrors).toEqual([]);
+  });
+});
