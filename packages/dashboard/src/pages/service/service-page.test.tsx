@@ -249,6 +249,46 @@ describe('ServicePage', () => {
     expect((await gatesOf('prod')).getByText('2026.11.4 runs here now.')).toBeTruthy();
   });
 
+  it('shows a new release and a moving promotion as the stream announces them', async () => {
+    const page = await renderPage(api, <ServicePage service="checkout" />, { path: '/services/checkout' });
+    const stages = within(screen.getByRole('region', { name: 'Stages' }));
+    await stages.findByRole('button', { name: 'Roll back prod' });
+
+    api.on('GET /api/v1/releases', {
+      items: [release('2026.11.6'), release('2026.11.5'), release('2026.11.4')],
+    });
+    api.emit({
+      type: 'release.registered',
+      key: 'release:checkout',
+      payload: { service: 'checkout', version: '2026.11.6' },
+    });
+    expect(await screen.findByRole('link', { name: '2026.11.6' })).toBeTruthy();
+    // What was being read stays.
+    expect(screen.getByRole('region', { name: 'Release 2026.11.5' })).toBeTruthy();
+
+    const prod = quietCell('prod', '2026.11.4');
+    prod.activePromotion = {
+      id: 'p-6',
+      version: '2026.11.6',
+      phase: 'WaitingForApproval',
+      message: '0 of 1 approval',
+    };
+    api.on('GET /api/v1/status', {
+      items: [
+        serviceStatus('checkout', 'payments', [
+          quietCell('develop', '2026.11.6'),
+          quietCell('staging', '2026.11.6'),
+          prod,
+        ]),
+      ],
+    });
+    api.emit({ type: 'promotion.decision-recorded', key: 'checkout/prod', payload: { promotionId: 'p-6' } });
+    const promotion = await stages.findByRole('link', { name: /waiting for approval/ });
+    expect(promotion.getAttribute('href')).toBe('/promotions/p-6');
+    expect(stages.getByText('0 of 1 approval')).toBeTruthy();
+    expect(page.location()).toBe('/services/checkout');
+  });
+
   it('lets an approver, and only an approver, promote through a freeze window', async () => {
     const user = userEvent.setup();
     gatesFor.prod = why('prod', '2026.11.5', {

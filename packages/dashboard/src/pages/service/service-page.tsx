@@ -1,3 +1,4 @@
+import { useEffect, useState } from 'react';
 import { useSearchParams } from 'wouter';
 import { api, unwrap } from '../../api/client';
 import { Loaded } from '../../components/status';
@@ -5,6 +6,7 @@ import { usePagedList } from '../../data/use-paged-list';
 import { useResource } from '../../data/use-resource';
 import type { StreamEvent } from '../../live/event-stream';
 import { ReleaseDetail } from './release-detail';
+import { movesPromotion } from './service-events';
 import { ReleasesList } from './releases-list';
 import { StageCards } from './stage-cards';
 import './service.css';
@@ -21,9 +23,7 @@ export function ServicePage({ service }: { service: string }) {
     (signal) => unwrap(api.GET('/api/v1/status', { params: { query: { service } }, signal })),
     [service],
     {
-      refreshOn: (event: StreamEvent) =>
-        event.payload.service === service &&
-        (event.type.startsWith('promotion.') || event.type === 'rollout.progressed'),
+      refreshOn: (event: StreamEvent) => movesPromotion(event, service),
       pollMs: FREEZE_CHECK_MS,
     },
   );
@@ -39,7 +39,8 @@ export function ServicePage({ service }: { service: string }) {
     },
   );
   const [search] = useSearchParams();
-  const selected = search.get('release') ?? releases.items[0]?.version;
+  const newest = useFirstNewest(service, releases.items[0]?.version);
+  const selected = search.get('release') ?? newest;
   const serviceStatus = status.data?.items.find((item) => item.service === service);
 
   return (
@@ -73,4 +74,17 @@ export function ServicePage({ service }: { service: string }) {
       </div>
     </>
   );
+}
+
+/**
+ * The newest release when the page opened. A release registered later shows
+ * in the list but does not replace the one being read.
+ */
+function useFirstNewest(service: string, newest: string | undefined): string | undefined {
+  const [first, setFirst] = useState<{ service: string; version: string } | undefined>();
+  const current = first?.service === service ? first.version : undefined;
+  useEffect(() => {
+    if (newest && current === undefined) setFirst({ service, version: newest });
+  }, [service, newest, current]);
+  return current ?? newest;
 }

@@ -10,6 +10,7 @@ import { useResource } from '../../data/use-resource';
 import type { StreamEvent } from '../../live/event-stream';
 import { roleAtLeast } from '../../session/permissions';
 import { useSession } from '../../session/session';
+import { isAboutService, movesPromotion } from './service-events';
 import { promoteConsequence, promoteOffer, VERDICT_WORDS, verdictTone, type WhyItem } from './why';
 
 // Whether a release may enter one stage: every gate, approval and freeze with
@@ -38,8 +39,8 @@ export function StageGates({
     [service, version, stage],
     {
       refreshOn: (event: StreamEvent) =>
-        event.payload.service === service &&
-        (event.type.startsWith('promotion.') || event.type === 'release.evidence-attached'),
+        movesPromotion(event, service) ||
+        (event.type === 'release.evidence-attached' && isAboutService(event, service)),
       // Soak times and freeze windows end by the clock, without an event.
       pollMs: GATES_POLL_MS,
     },

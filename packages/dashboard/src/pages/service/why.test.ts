@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { quietCell } from '../overview/status-fixtures';
 import { why } from './service-fixtures';
-import { promoteConsequence, promoteOffer } from './why';
+import { isOlder, promoteConsequence, promoteOffer } from './why';
 
 const freeze = {
   kind: 'freeze' as const,
@@ -73,8 +73,23 @@ describe('promoteConsequence', () => {
         quietCell('prod'),
       ),
     ).toBe('checkout 2026.11.5 goes into prod, replacing 2026.11.4. It then waits for: 0 of 1 approval.');
+    expect(promoteConsequence(why('prod', '2026.11.3'), quietCell('prod'))).toBe(
+      'checkout 2026.11.3 goes into prod, replacing the newer 2026.11.4.',
+    );
     expect(promoteConsequence(why('qa', '2026.11.5'), { ...quietCell('qa'), currentVersion: null })).toBe(
       'checkout 2026.11.5 goes into qa.',
     );
+  });
+});
+
+describe('isOlder', () => {
+  it('compares CalVer versions number by number', () => {
+    expect(isOlder('2026.9.1', '2026.11.1')).toBe(true);
+    expect(isOlder('2026.11.10', '2026.11.9')).toBe(false);
+    expect(isOlder('2026.11.4', '2026.11.4')).toBe(false);
+  });
+
+  it('does not guess about versions that are not dotted numbers', () => {
+    expect(isOlder('v1.2-rc1', '2026.11.4')).toBe(false);
   });
 });

@@ -58,9 +58,25 @@ export function promoteOffer(why: Why, cell: StageCell | undefined): PromoteOffe
   return { kind: 'blocked' };
 }
 
-/** What promoting does, in one sentence for the confirmation. */
+/** True when both are dotted numbers (CalVer 2026.11.3) and `a` comes before `b`. */
+export function isOlder(a: string, b: string): boolean {
+  const numeric = /^\d+(\.\d+)*$/;
+  if (!numeric.test(a) || !numeric.test(b)) return false;
+  const left = a.split('.').map(Number);
+  const right = b.split('.').map(Number);
+  for (let i = 0; i < Math.max(left.length, right.length); i++) {
+    const difference = (left[i] ?? 0) - (right[i] ?? 0);
+    if (difference !== 0) return difference < 0;
+  }
+  return false;
+}
+
+/** What promoting does, in one sentence for the confirmation (saying so when it goes back to an older release). */
 export function promoteConsequence(why: Why, cell: StageCell | undefined): string {
-  const replacing = cell?.currentVersion ? `, replacing ${cell.currentVersion}` : '';
+  const current = cell?.currentVersion;
+  const replacing = current
+    ? `, replacing ${isOlder(why.version, current) ? 'the newer ' : ''}${current}`
+    : '';
   const waiting = why.items.filter((item) => item.state === 'pending').map((item) => item.reason);
   const then = waiting.length > 0 ? ` It then waits for: ${waiting.join('; ')}.` : '';
   return `${why.service} ${why.version} goes into ${why.stage}${replacing}.${then}`;
