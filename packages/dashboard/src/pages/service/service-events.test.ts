@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import type { StreamEvent } from '../../live/event-stream';
 import { isAboutService, movesPromotion } from './service-events';
 
-const event = (type: string, key: string, payload: Record<string, unknown> = {}): StreamEvent => ({
+const event = (
+  type: StreamEvent['type'],
+  key: string,
+  payload: Record<string, unknown> = {},
+): StreamEvent => ({
   seq: 1,
   id: 'e1',
   type,
