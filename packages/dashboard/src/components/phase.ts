@@ -18,7 +18,7 @@ const TONES: Record<PromotionPhase, Tone> = {
   RolledBack: 'bad',
 };
 
-const GLYPHS: Record<Tone, string> = { ok: '✓', active: '▶', waiting: '⏸', bad: '✕', neutral: '–' };
+const GLYPHS: Record<Tone, string> = { ok: '✓', active: '▶', waiting: '◔', bad: '✕', neutral: '–' };
 
 /** Words for phases: `WaitingForApproval` → `waiting for approval`. */
 export function phaseWords(phase: string): string {

@@ -83,7 +83,7 @@ function FreezeNote({ freeze }: { freeze: NonNullable<StageCell['freeze']> }) {
 function AutoHoldNote({ hold }: { hold: NonNullable<StageCell['autoHold']> }) {
   return (
     <p className="stage-flag tone-neutral small">
-      <span aria-hidden="true">⏸ </span>
+      <span aria-hidden="true">◔ </span>
       <strong>Auto-promotion on hold</strong>: {hold.actor} promoted <code>{hold.version}</code> by hand{' '}
       <Ago at={hold.at} />
     </p>
