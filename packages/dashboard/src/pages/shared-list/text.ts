@@ -21,3 +21,13 @@ export function count(n: number, noun: { one: string; many: string }): string {
 export function shortId(id: string): string {
   return id.length > 8 ? id.slice(0, 8) : id;
 }
+
+/** The URL when it is an http(s) link, so a link from an alert can never run script. */
+export function webLink(url: string): string | undefined {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:' ? parsed.href : undefined;
+  } catch {
+    return undefined;
+  }
+}
