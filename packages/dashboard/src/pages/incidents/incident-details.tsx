@@ -3,9 +3,10 @@ import { api, idempotencyKey, unwrap } from '../../api/client';
 import type { Incident } from '../../api/types';
 import { ConfirmAction } from '../../components/confirm-action';
 import { Loaded } from '../../components/status';
-import { Ago, exact } from '../../components/time';
 import { useResource } from '../../data/use-resource';
+import { KeyValueTable } from '../shared-list/key-value-table';
 import { ListDetail } from '../shared-list/list-detail';
+import { Moment } from '../shared-list/moment';
 import { shortId, webLink } from '../shared-list/text';
 import { IncidentRollbackOutcome } from './incident-rollback';
 import { IncidentStatus } from './incident-status';
@@ -44,7 +45,6 @@ export function IncidentDetails({
 }
 
 function IncidentFacts({ incident, onResolved }: { incident: Incident; onResolved: () => void }) {
-  const labels = Object.entries(incident.labels);
   return (
     <>
       <h2>
@@ -82,15 +82,13 @@ function IncidentFacts({ incident, onResolved }: { incident: Incident; onResolve
         </dd>
         <dt>Opened</dt>
         <dd>
-          <time dateTime={incident.openedAt}>{exact(incident.openedAt)}</time> (<Ago at={incident.openedAt} />
-          ) by {incident.openedBy}
+          <Moment at={incident.openedAt} /> by {incident.openedBy}
         </dd>
         <dt>Resolved</dt>
         <dd>
           {incident.resolvedAt ? (
             <>
-              <time dateTime={incident.resolvedAt}>{exact(incident.resolvedAt)}</time> (
-              <Ago at={incident.resolvedAt} />) by {incident.resolvedBy ?? 'someone'}
+              <Moment at={incident.resolvedAt} /> by {incident.resolvedBy ?? 'someone'}
             </>
           ) : (
             <span className="muted">not yet</span>
@@ -126,31 +124,12 @@ function IncidentFacts({ incident, onResolved }: { incident: Incident; onResolve
         </dd>
       </dl>
       <h3>Labels</h3>
-      {labels.length === 0 ? (
-        <p className="muted">No labels.</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="labels-table">
-            <caption className="visually-hidden">Labels of the incident</caption>
-            <thead>
-              <tr>
-                <th scope="col">Label</th>
-                <th scope="col">Value</th>
-              </tr>
-            </thead>
-            <tbody>
-              {labels.map(([name, value]) => (
-                <tr key={name}>
-                  <th scope="row">
-                    <code>{name}</code>
-                  </th>
-                  <td>{value}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <KeyValueTable
+        caption="Labels of the incident"
+        headers={['Label', 'Value']}
+        entries={incident.labels}
+        empty="No labels."
+      />
     </>
   );
 }

@@ -34,8 +34,8 @@ export interface FilterFormProps<K extends string> {
   /** What the form filters, for its accessible name: "Filter promotions". */
   label: string;
   fields: readonly FilterField<K>[];
-  values: FilterValues<K>;
-  onApply: (values: FilterValues<K>) => void;
+  values: FilterValues<NoInfer<K>>;
+  onApply: (values: FilterValues<NoInfer<K>>) => void;
 }
 
 export function FilterForm<K extends string>({ label, fields, values, onApply }: FilterFormProps<K>) {
