@@ -28,8 +28,8 @@ export interface ListTableProps<T> {
   rowClassName?: (item: T) => string | undefined;
   /** The row shown in detail beside the list. */
   isSelected?: (item: T) => boolean;
-  /** What a row shows when expanded; rows get a "Details" toggle when given. */
-  expand?: (item: T) => ReactNode;
+  /** What a row shows when expanded: rows with something to show get a "Details" toggle. */
+  expand?: (item: T) => ReactNode | undefined;
 }
 
 export function ListTable<T>(props: ListTableProps<T>) {
@@ -111,6 +111,7 @@ function Rows<T>({ caption, columns, list, keyOf, rowClassName, isSelected, expa
             const open = expanded.has(key);
             const selected = isSelected?.(item) ?? false;
             const detailsId = `${baseId}-${key}`;
+            const details = expand?.(item);
             return (
               <Fragment key={key}>
                 <tr
@@ -132,21 +133,23 @@ function Rows<T>({ caption, columns, list, keyOf, rowClassName, isSelected, expa
                   )}
                   {expand && (
                     <td>
-                      <button
-                        type="button"
-                        className="link-button"
-                        aria-expanded={open}
-                        aria-controls={open ? detailsId : undefined}
-                        onClick={() => toggle(key)}
-                      >
-                        {open ? 'Hide details' : 'Details'}
-                      </button>
+                      {details !== undefined && (
+                        <button
+                          type="button"
+                          className="link-button"
+                          aria-expanded={open}
+                          aria-controls={open ? detailsId : undefined}
+                          onClick={() => toggle(key)}
+                        >
+                          {open ? 'Hide details' : 'Details'}
+                        </button>
+                      )}
                     </td>
                   )}
                 </tr>
-                {expand && open && (
+                {open && details !== undefined && (
                   <tr className="expanded-row" id={detailsId}>
-                    <td colSpan={width}>{expand(item)}</td>
+                    <td colSpan={width}>{details}</td>
                   </tr>
                 )}
               </Fragment>
