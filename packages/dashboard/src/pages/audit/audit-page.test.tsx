@@ -69,7 +69,9 @@ describe('AuditPage', () => {
     const target = await screen.findByRole('link', { name: 'promotion/0193a4b2-aaaa' });
     expect(target.getAttribute('href')).toBe('/promotions/0193a4b2-aaaa');
     const row = within(target.closest('tr')!);
-    expect(row.getByRole('rowheader').textContent).toMatch(/^2026-11-30 22:15:07 UTC \(.+ ago\)$/);
+    const at = row.getByRole('rowheader');
+    expect(at.querySelector('time')!.getAttribute('datetime')).toBe('2026-11-30T22:15:07Z');
+    expect(at.textContent).toMatch(/^2026-11-30 22:15:07 UTC.+ ago$/);
     expect(row.getByText('req-7f3a')).toBeTruthy();
 
     const toggle = row.getByRole('button', { name: 'Details' });
@@ -77,7 +79,8 @@ describe('AuditPage', () => {
     await user.click(toggle);
     expect(toggle.getAttribute('aria-expanded')).toBe('true');
     const details = document.getElementById(toggle.getAttribute('aria-controls')!)!;
-    expect(details.textContent).toBe(JSON.stringify(entry().details, null, 2));
+    expect(details.querySelector('pre')!.textContent).toBe(JSON.stringify(entry().details, null, 2));
+    expect(within(details).getByText('req-7f3a')).toBeTruthy();
 
     const tokenRow = within(screen.getByText('token/deploy-bot').closest('tr')!);
     expect(tokenRow.queryByRole('link')).toBeNull();

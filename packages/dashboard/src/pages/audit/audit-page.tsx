@@ -7,6 +7,7 @@ import { ActiveFilters } from '../shared-list/active-filters';
 import { FilterForm, type FilterField } from '../shared-list/filter-form';
 import { ListTable, type Column } from '../shared-list/list-table';
 import { Moment } from '../shared-list/moment';
+import { shortId } from '../shared-list/text';
 import { TIME_PLACEHOLDER } from '../shared-list/time-words';
 import { useUrlFilters } from '../shared-list/use-url-filters';
 import { AUDIT_FILTERS, auditQuery, describeAuditFilters, targetHref, type AuditFilter } from './audit-words';
@@ -16,14 +17,14 @@ type AuditEntry = AuditEntries['items'][number];
 
 const FIELDS: readonly FilterField<AuditFilter>[] = [
   { key: 'actor', label: 'Actor', kind: 'text' },
-  { key: 'action', label: 'Action', kind: 'text', placeholder: 'promotion.* or incident.resolve' },
-  { key: 'target', label: 'Target', kind: 'text', placeholder: 'promotion/… or token/*', width: 'wide' },
+  { key: 'action', label: 'Action', kind: 'text', placeholder: 'promotion.*' },
+  { key: 'target', label: 'Target', kind: 'text', placeholder: 'promotion/…', width: 'wide' },
   { key: 'since', label: 'Since', kind: 'text', placeholder: TIME_PLACEHOLDER, width: 'wide' },
   { key: 'until', label: 'Until', kind: 'text', placeholder: TIME_PLACEHOLDER, width: 'wide' },
 ];
 
 const COLUMNS: readonly Column<AuditEntry>[] = [
-  { header: 'At', rowHeader: true, className: 'nowrap', cell: (entry) => <Moment at={entry.at} /> },
+  { header: 'At', rowHeader: true, className: 'nowrap', cell: (entry) => <Moment at={entry.at} stacked /> },
   { header: 'Actor', cell: (entry) => entry.actor },
   { header: 'Action', cell: (entry) => <code>{entry.action}</code> },
   {
@@ -47,13 +48,30 @@ const COLUMNS: readonly Column<AuditEntry>[] = [
   },
   {
     header: 'Request id',
-    cell: (entry) => (entry.requestId ? <code className="request-id">{entry.requestId}</code> : null),
+    cell: (entry) =>
+      entry.requestId ? (
+        <code title={entry.requestId}>
+          {shortId(entry.requestId)}
+          {entry.requestId.length > 8 && <span aria-hidden="true">…</span>}
+        </code>
+      ) : null,
   },
 ];
 
+/** The entry's request id in full (to find it in Gantry's logs) and its details as JSON. */
 function entryDetails(entry: AuditEntry) {
-  if (!entry.details || Object.keys(entry.details).length === 0) return undefined;
-  return <pre>{JSON.stringify(entry.details, null, 2)}</pre>;
+  const details = entry.details && Object.keys(entry.details).length > 0 ? entry.details : undefined;
+  if (!details && !entry.requestId) return undefined;
+  return (
+    <>
+      {entry.requestId && (
+        <p className="small">
+          Request id <code>{entry.requestId}</code>
+        </p>
+      )}
+      {details && <pre>{JSON.stringify(details, null, 2)}</pre>}
+    </>
+  );
 }
 
 /** Who did what to what, and why: the audit log, newest first (approver role or stronger). */
@@ -91,13 +109,13 @@ export function AuditPage() {
       {!refused && (
         <>
           <p className="muted small">Who did what to what, and why. Newest first.</p>
+          <ActiveFilters description={describeAuditFilters(filters.values)} onClear={filters.clear} />
           <FilterForm
             label="Filter the audit log"
             fields={FIELDS}
             values={filters.values}
             onApply={filters.apply}
           />
-          <ActiveFilters description={describeAuditFilters(filters.values)} onClear={filters.clear} />
         </>
       )}
       <ListTable

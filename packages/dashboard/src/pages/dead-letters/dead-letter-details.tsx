@@ -140,15 +140,21 @@ function DeadLetterFacts({ letter, onReplayed }: { letter: DeadLetter; onReplaye
       </dl>
       <h3>Last error</h3>
       <pre className="wrap">{letter.lastError}</pre>
-      <h3>Payload</h3>
-      <pre>{JSON.stringify(letter.payload, null, 2)}</pre>
-      <h3>Headers</h3>
-      <KeyValueTable
-        caption="Headers of the event"
-        headers={['Header', 'Value']}
-        entries={letter.headers}
-        empty="No headers."
-      />
+      <div className="detail-columns">
+        <div>
+          <h3>Payload</h3>
+          <pre>{JSON.stringify(letter.payload, null, 2)}</pre>
+        </div>
+        <div>
+          <h3>Headers</h3>
+          <KeyValueTable
+            caption="Headers of the event"
+            headers={['Header', 'Value']}
+            entries={letter.headers}
+            empty="No headers."
+          />
+        </div>
+      </div>
     </>
   );
 }

@@ -148,13 +148,13 @@ export function DeadLettersPage({ selected }: { selected?: string }) {
           onChanged={list.refresh}
         />
       )}
+      <ActiveFilters description={describeDeadLetterFilters(filters.values)} onClear={filters.clear} />
       <FilterForm
         label="Filter dead letters"
         fields={fields(list.items)}
         values={formValues}
         onApply={filters.apply}
       />
-      <ActiveFilters description={describeDeadLetterFilters(filters.values)} onClear={filters.clear} />
       <ListTable
         caption="Dead letters, newest first"
         noun={{ one: 'dead letter', many: 'dead letters' }}

@@ -131,8 +131,8 @@ export function IncidentsPage({ selected }: { selected?: string }) {
           onChanged={list.refresh}
         />
       )}
-      <FilterForm label="Filter incidents" fields={FIELDS} values={filters.values} onApply={filters.apply} />
       <ActiveFilters description={describeIncidentFilters(filters.values)} onClear={filters.clear} />
+      <FilterForm label="Filter incidents" fields={FIELDS} values={filters.values} onApply={filters.apply} />
       <ListTable
         caption="Incidents, newest first"
         noun={{ one: 'incident', many: 'incidents' }}

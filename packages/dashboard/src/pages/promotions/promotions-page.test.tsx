@@ -144,6 +144,19 @@ describe('PromotionsPage', () => {
     await screen.findByRole('link', { name: /2026\.11\.5/ });
   });
 
+  it('keeps showing the list, saying it is stale, when a refresh fails', async () => {
+    api.on('GET /api/v1/promotions', { items: [promotion()] });
+    await renderPage(api, <PromotionsPage />, { role: 'viewer', path: '/promotions' });
+    await screen.findByRole('link', { name: /2026\.11\.3/ });
+    api.on('GET /api/v1/promotions', problem(503, 'the database is not answering', 'unavailable'), 503);
+    api.emit({ type: 'promotion.requested' });
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toMatch(
+      /Showing what was loaded .* ago: the last request failed \(the database is not answering\)/,
+    );
+    expect(screen.getByRole('link', { name: /2026\.11\.3/ })).toBeTruthy();
+  });
+
   it('says why the list could not be loaded', async () => {
     api.on(
       'GET /api/v1/promotions',

@@ -128,8 +128,8 @@ export function PromotionsPage() {
       <div className="list-page-head">
         <h1>Promotions</h1>
       </div>
-      <FilterForm label="Filter promotions" fields={FIELDS} values={filters.values} onApply={filters.apply} />
       <ActiveFilters description={describePromotionFilters(filters.values)} onClear={filters.clear} />
+      <FilterForm label="Filter promotions" fields={FIELDS} values={filters.values} onApply={filters.apply} />
       <ListTable
         caption="Promotions, newest first"
         noun={{ one: 'promotion', many: 'promotions' }}

@@ -132,7 +132,7 @@ function Rows<T>({ caption, columns, list, keyOf, rowClassName, isSelected, expa
                     ),
                   )}
                   {expand && (
-                    <td>
+                    <td className="nowrap">
                       {details !== undefined && (
                         <button
                           type="button"
