@@ -86,6 +86,7 @@ export function AuditPage() {
     { keyOf: (entry) => String(entry.id) },
   );
   const refused = list.error instanceof ApiError && list.error.status === 403 && list.items.length === 0;
+  const description = describeAuditFilters(filters.values);
   return (
     <>
       <div className="list-page-head">
@@ -109,7 +110,7 @@ export function AuditPage() {
       {!refused && (
         <>
           <p className="muted small">Who did what to what, and why. Newest first.</p>
-          <ActiveFilters description={describeAuditFilters(filters.values)} onClear={filters.clear} />
+          <ActiveFilters description={description} onClear={filters.clear} />
           <FilterForm
             label="Filter the audit log"
             fields={FIELDS}
@@ -125,7 +126,11 @@ export function AuditPage() {
         list={list}
         keyOf={(entry) => String(entry.id)}
         expand={entryDetails}
-        empty="No audit entry matches these filters."
+        empty={
+          description.parts.length > 0
+            ? 'No audit entry matches these filters.'
+            : 'Nothing has been recorded yet.'
+        }
       />
     </>
   );

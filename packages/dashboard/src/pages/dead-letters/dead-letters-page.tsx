@@ -104,6 +104,7 @@ export function DeadLettersPage({ selected }: { selected?: string }) {
   // status=dead is what no status means: the form shows it as the default.
   const formValues =
     filters.values.status === 'dead' ? withoutFilters(filters.values, ['status']) : filters.values;
+  const description = describeDeadLetterFilters(filters.values);
   return (
     <>
       <div className="list-page-head">
@@ -148,7 +149,7 @@ export function DeadLettersPage({ selected }: { selected?: string }) {
           onChanged={list.refresh}
         />
       )}
-      <ActiveFilters description={describeDeadLetterFilters(filters.values)} onClear={filters.clear} />
+      <ActiveFilters description={description} onClear={filters.clear} />
       <FilterForm
         label="Filter dead letters"
         fields={fields(list.items)}
@@ -162,7 +163,11 @@ export function DeadLettersPage({ selected }: { selected?: string }) {
         list={list}
         keyOf={(letter) => letter.id}
         isSelected={(letter) => letter.id === selected}
-        empty="No dead letter matches these filters."
+        empty={
+          description.parts.length > 0
+            ? 'No dead letter matches these filters.'
+            : 'No dead letter is waiting for a replay.'
+        }
       />
     </>
   );

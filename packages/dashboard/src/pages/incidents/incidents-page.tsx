@@ -119,6 +119,7 @@ export function IncidentsPage({ selected }: { selected?: string }) {
     [filters.key],
     { keyOf: (incident) => incident.id, refreshOn: (event) => event.type.startsWith('incident.') },
   );
+  const description = describeIncidentFilters(filters.values);
   return (
     <>
       <div className="list-page-head">
@@ -131,7 +132,7 @@ export function IncidentsPage({ selected }: { selected?: string }) {
           onChanged={list.refresh}
         />
       )}
-      <ActiveFilters description={describeIncidentFilters(filters.values)} onClear={filters.clear} />
+      <ActiveFilters description={description} onClear={filters.clear} />
       <FilterForm label="Filter incidents" fields={FIELDS} values={filters.values} onApply={filters.apply} />
       <ListTable
         caption="Incidents, newest first"
@@ -141,7 +142,7 @@ export function IncidentsPage({ selected }: { selected?: string }) {
         keyOf={(incident) => incident.id}
         rowClassName={(incident) => (incident.status === 'open' ? 'incident-open' : undefined)}
         isSelected={(incident) => incident.id === selected}
-        empty="No incident matches these filters."
+        empty={description.parts.length > 0 ? 'No incident matches these filters.' : 'No incident yet.'}
       />
     </>
   );

@@ -123,12 +123,13 @@ export function PromotionsPage() {
     [filters.key],
     { keyOf: (p) => p.id, refreshOn: (event) => event.type.startsWith('promotion.') },
   );
+  const description = describePromotionFilters(filters.values);
   return (
     <>
       <div className="list-page-head">
         <h1>Promotions</h1>
       </div>
-      <ActiveFilters description={describePromotionFilters(filters.values)} onClear={filters.clear} />
+      <ActiveFilters description={description} onClear={filters.clear} />
       <FilterForm label="Filter promotions" fields={FIELDS} values={filters.values} onApply={filters.apply} />
       <ListTable
         caption="Promotions, newest first"
@@ -136,7 +137,7 @@ export function PromotionsPage() {
         columns={COLUMNS}
         list={list}
         keyOf={(p) => p.id}
-        empty="No promotion matches these filters."
+        empty={description.parts.length > 0 ? 'No promotion matches these filters.' : 'No promotion yet.'}
       />
     </>
   );
