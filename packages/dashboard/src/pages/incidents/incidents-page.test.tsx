@@ -194,6 +194,17 @@ describe('IncidentsPage', () => {
     expect(listed().at(-1)!.query.get('service')).toBe('checkout');
   });
 
+  it('says when the list could not be loaded, and tries again when asked', async () => {
+    const user = userEvent.setup();
+    api.on('GET /api/v1/incidents', problem(503, 'the database is not answering', 'unavailable'), 503);
+    await renderPage(api, <IncidentsPage />, { role: 'viewer', path: '/incidents' });
+    const alert = await screen.findByRole('alert');
+    expect(alert.textContent).toMatch(/Could not load the incidents: the database is not answering/);
+    api.on('GET /api/v1/incidents', { items: [incident()] });
+    await user.click(within(alert).getByRole('button', { name: 'Try again' }));
+    await screen.findByRole('link', { name: 'HighErrorRate checkout' });
+  });
+
   it('reloads when an incident opens', async () => {
     let items = [resolvedOne];
     api.on('GET /api/v1/incidents', () => ({ items }));

@@ -161,7 +161,10 @@ function Rows<T>({ caption, columns, list, keyOf, rowClassName, isSelected, expa
   );
 }
 
-/** Nothing could be loaded: the server's words, and a retry unless the token is simply not allowed. */
+/**
+ * Nothing could be loaded: the server's words, with a retry only when trying
+ * again can help (not when the token may not read this, or a filter is wrong).
+ */
 function ListFailure({
   error,
   noun,
@@ -175,6 +178,16 @@ function ListFailure({
     return (
       <div role="alert" className="notice bad">
         <p>{error.message}</p>
+      </div>
+    );
+  }
+  if (error instanceof ApiError && error.status === 400) {
+    return (
+      <div role="alert" className="notice bad">
+        <p>
+          Gantry did not accept these filters: {error.message.replace(/\.$/, '')}. Change or remove the filter
+          it names.
+        </p>
       </div>
     );
   }
