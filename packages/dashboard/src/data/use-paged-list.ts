@@ -12,8 +12,13 @@ export interface PagedList<T> {
   loading: boolean;
   /** True when the API said there is another page. */
   hasMore: boolean;
+  /** When the last page was loaded (undefined until one was). */
+  loadedAt: Date | undefined;
   loadMore: () => void;
+  /** Starts again from the first page. */
   reload: () => void;
+  /** Reloads the first page and keeps the older pages already loaded. */
+  refresh: () => void;
 }
 
 export interface Page<T> {
@@ -28,12 +33,15 @@ export function usePagedList<T>(
     /** Identifies an item, so a refresh of the first page keeps the older pages already loaded. */
     keyOf: (item: T) => string;
     refreshOn?: (event: StreamEvent) => boolean;
+    /** Also refresh this often (for what no streamed event announces, like dead letters). */
+    pollMs?: number;
   },
 ): PagedList<T> {
   const [items, setItems] = useState<T[]>([]);
   const [cursor, setCursor] = useState<string | undefined>();
   const [error, setError] = useState<Error | undefined>();
   const [loading, setLoading] = useState(true);
+  const [loadedAt, setLoadedAt] = useState<Date | undefined>();
   const loader = useRef(loadPage);
   loader.current = loadPage;
   const controller = useRef<AbortController | undefined>(undefined);
@@ -68,6 +76,7 @@ export function usePagedList<T>(
         }
         setError(undefined);
         setLoading(false);
+        setLoadedAt(new Date());
       },
       (failure: unknown) => {
         if (current.signal.aborted) return;
@@ -83,6 +92,7 @@ export function usePagedList<T>(
   useEffect(() => {
     setItems([]);
     setCursor(undefined);
+    setLoadedAt(undefined);
     pagesLoaded.current = 0;
     reload();
     return () => controller.current?.abort();
@@ -96,12 +106,20 @@ export function usePagedList<T>(
   });
   useEffect(() => () => clearTimeout(debounce.current), []);
 
+  useEffect(() => {
+    if (!options.pollMs) return;
+    const timer = setInterval(refresh, options.pollMs);
+    return () => clearInterval(timer);
+  }, [options.pollMs, refresh]);
+
   return {
     items,
     error,
     loading,
     hasMore: cursor !== undefined,
+    loadedAt,
     loadMore: () => cursor && load(cursor),
     reload,
+    refresh,
   };
 }
