@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { alignedColumns, durationScale, formatNumber, formatValue, yRange } from './chart-data';
+import {
+  alignedColumns,
+  durationScale,
+  formatNumber,
+  formatValue,
+  thinTicks,
+  timeTicks,
+  xRange,
+  yRange,
+} from './chart-data';
 
 describe('formatNumber', () => {
   it('keeps three significant digits without exponents for everyday sizes', () => {
@@ -66,5 +75,32 @@ describe('alignedColumns', () => {
       [3, null],
       [null, 4],
     ]);
+  });
+});
+
+describe('xRange', () => {
+  it('leaves room on both sides of the data', () => {
+    expect(xRange(1000, 2000)).toEqual([970, 2030]);
+    expect(xRange(1000, 1000)).toEqual([970, 1030]);
+    expect(xRange(null, null)).toEqual([0, 1]);
+  });
+});
+
+describe('timeTicks', () => {
+  const at = Date.parse('2026-09-07T10:05:30Z') / 1000;
+  it('labels in UTC as precisely as the spacing needs', () => {
+    expect(timeTicks([at], 10)).toEqual(['10:05:30']);
+    expect(timeTicks([at], 300)).toEqual(['10:05']);
+    expect(timeTicks([at, at + 7 * 86400], 7 * 86400)).toEqual(['7 Sep', '14 Sep']);
+  });
+});
+
+describe('thinTicks', () => {
+  const weeks = Array.from({ length: 13 }, (_, index) => index);
+  it('keeps every value that fits, else every k-th from the first', () => {
+    expect(thinTicks(weeks, 2000, 80)).toEqual(weeks);
+    expect(thinTicks(weeks, 400, 80)).toEqual([0, 3, 6, 9, 12]);
+    expect(thinTicks(weeks, 50, 80)).toEqual([0]);
+    expect(thinTicks([], 400, 80)).toEqual([]);
   });
 });

@@ -32,6 +32,8 @@ export interface ChartData {
   x: number[];
   series: ChartSeries[];
   thresholds?: ChartThreshold[];
+  /** `data`: ticks on the x values themselves (e.g. each week's Monday), thinned to fit; default: evenly spaced. */
+  xTicks?: 'auto' | 'data';
 }
 
 /**
@@ -109,6 +111,39 @@ export function yRange(
   if (options.min === undefined) low = low >= 0 && low - pad < 0 ? 0 : low - pad;
   if (options.max === undefined) high = high + pad;
   return [low, high];
+}
+
+/**
+ * The x range to draw: the data with a little room on both sides, so the
+ * first and last marks are not cut in half by the plot's edge.
+ */
+export function xRange(dataMin: number | null, dataMax: number | null): [number, number] {
+  if (dataMin === null || dataMax === null) return [0, 1];
+  const pad = dataMax > dataMin ? (dataMax - dataMin) * 0.03 : 30;
+  return [dataMin - pad, dataMax + pad];
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * Time-axis labels in UTC, as precise as the ticks' spacing needs:
+ * `10:05:30` under a minute apart, `10:05` under a day, `7 Sep` beyond.
+ */
+export function timeTicks(splits: readonly number[], increment: number): string[] {
+  return splits.map((seconds) => {
+    const iso = new Date(seconds * 1000).toISOString();
+    if (increment < 60) return iso.slice(11, 19);
+    if (increment < 86400) return iso.slice(11, 16);
+    return `${Number(iso.slice(8, 10))} ${MONTHS[Number(iso.slice(5, 7)) - 1]}`;
+  });
+}
+
+/** Every k-th of `values`, so that ticks stand at least `minGap` pixels apart across `width`. */
+export function thinTicks(values: readonly number[], width: number, minGap: number): number[] {
+  if (values.length === 0 || width <= 0) return [];
+  const fit = Math.max(1, Math.floor(width / minGap));
+  const every = Math.ceil(values.length / fit);
+  return values.filter((_, index) => index % every === 0);
 }
 
 /** The columns uPlot draws: x first, then each series' values. */

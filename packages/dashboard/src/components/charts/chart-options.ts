@@ -1,6 +1,9 @@
 import type uPlot from 'uplot';
 import {
   formatValue,
+  thinTicks,
+  timeTicks,
+  xRange,
   yRange,
   type ChartData,
   type ChartSeries,
@@ -44,7 +47,7 @@ export function chartOptions(UPlot: typeof uPlot, input: ChartOptionsInput): uPl
     // Times read in UTC, as everywhere else in the dashboard.
     tzDate: (seconds) => UPlot.tzDate(new Date(seconds * 1000), UTC),
     scales: {
-      x: { time: true },
+      x: { time: true, range: (_plot, min, max) => xRange(min, max) },
       y: {
         range: (_plot, min, max) =>
           yRange(min, max, {
@@ -55,7 +58,14 @@ export function chartOptions(UPlot: typeof uPlot, input: ChartOptionsInput): uPl
       },
     },
     axes: [
-      axis,
+      {
+        ...axis,
+        space: 80,
+        values: (_plot, splits, _axis, _space, increment) => timeTicks(splits, increment),
+        ...(data.xTicks === 'data'
+          ? { splits: (plot) => thinTicks(data.x, plot.bbox.width / UPlot.pxRatio, 80) }
+          : {}),
+      },
       {
         ...axis,
         size: 64,

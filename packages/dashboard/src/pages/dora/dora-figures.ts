@@ -101,6 +101,7 @@ export function weeklyCharts(weeks: readonly DoraWeek[]): WeeklyChart[] {
   const line = (label: string, colour: 'chart-1' | 'chart-2', values: (number | null)[]): ChartData => ({
     x,
     series: [{ label, colour, style: 'line', values }],
+    xTicks: 'data',
   });
   const lead = durationScale(weeks.map((week) => week.leadTimeMedianSeconds));
   const recovery = durationScale(weeks.map((week) => week.recoveryMedianSeconds));
