@@ -33,7 +33,8 @@ export function exact(iso: string): string {
     .replace(/\.\d+Z$/, ' UTC');
 }
 
-function useNow(everyMs: number): number {
+/** The current time, updated every `everyMs`. */
+export function useNow(everyMs: number): number {
   const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), everyMs);

@@ -1,4 +1,73 @@
-/** Placeholder until the page is built. */
+import { useEffect, useState } from 'react';
+import { api, unwrap } from '../../api/client';
+import type { Promotion } from '../../api/types';
+import { Loaded } from '../../components/status';
+import { useResource } from '../../data/use-resource';
+import { AnalysisResults } from './analysis-results';
+import { PromotionActionBar } from './promotion-action-bar';
+import { concernsPromotion, VERIFYING_POLL_MS } from './promotion-events';
+import { PromotionFacts, PromotionHeader } from './promotion-header';
+import { PromotionTimeline } from './promotion-timeline';
+import { ReplicaLogs } from './replica-logs';
+import { RolloutProgress } from './rollout-progress';
+import './promotion.css';
+
+// One promotion, as the person watching it needs it during a deploy: where it
+// stands and why, what can be done, how the rollout and its analysis go
+// (live), what the replicas say, and everything that happened.
+
+/** Phases in which the promoted version's replicas run and write logs. */
+const RUNNING: readonly string[] = ['Applying', 'Verifying'];
+
 export function PromotionPage({ id }: { id: string }) {
-  return <h1>promotion {id}</h1>;
+  const [verifying, setVerifying] = useState(false);
+  const promotion = useResource(
+    (signal) => unwrap(api.GET('/api/v1/promotions/{id}', { params: { path: { id } }, signal })),
+    [id],
+    {
+      refreshOn: (event) => concernsPromotion(event, id),
+      ...(verifying ? { pollMs: VERIFYING_POLL_MS } : {}),
+    },
+  );
+  const phase = promotion.data?.phase;
+  useEffect(() => setVerifying(phase === 'Verifying'), [phase]);
+
+  return (
+    <article className="promotion-page">
+      {promotion.data === undefined && (
+        <h1>
+          Promotion <span className="muted small">{id}</span>
+        </h1>
+      )}
+      <Loaded resource={promotion}>
+        {(data) => <PromotionDetail promotion={data} onChanged={promotion.reload} />}
+      </Loaded>
+    </article>
+  );
+}
+
+function PromotionDetail({ promotion, onChanged }: { promotion: Promotion; onChanged: () => void }) {
+  const { rollout } = promotion;
+  return (
+    <>
+      <PromotionHeader promotion={promotion} />
+      <PromotionActionBar promotion={promotion} onChanged={onChanged} />
+      <PromotionFacts promotion={promotion} />
+      <div className="promotion-body">
+        <div className="promotion-main">
+          {rollout && <RolloutProgress promotion={promotion} rollout={rollout} />}
+          {rollout && rollout.analysis.length > 0 && <AnalysisResults runs={rollout.analysis} />}
+          <ReplicaLogs
+            service={promotion.service}
+            stage={promotion.stage}
+            version={promotion.version}
+            active={RUNNING.includes(promotion.phase)}
+          />
+        </div>
+        <aside className="promotion-side" aria-label="History">
+          <PromotionTimeline promotion={promotion} />
+        </aside>
+      </div>
+    </>
+  );
 }
