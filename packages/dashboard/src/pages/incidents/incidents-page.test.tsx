@@ -212,6 +212,6 @@ describe('IncidentsPage', () => {
     await screen.findByRole('link', { name: 'Latency staging' });
     items = [incident(), resolvedOne];
     api.emit({ type: 'incident.opened', payload: { incidentId: 'i-1' } });
-    await screen.findByRole('link', { name: 'HighErrorRate checkout' });
+    await screen.findByRole('link', { name: 'HighErrorRate checkout' }, { timeout: 3000 });
   });
 });

@@ -141,7 +141,8 @@ describe('PromotionsPage', () => {
     await screen.findByRole('link', { name: /2026\.11\.3/ });
     version = '2026.11.5';
     api.emit({ type: 'promotion.phase-changed', payload: { promotionId: 'p-1' } });
-    await screen.findByRole('link', { name: /2026\.11\.5/ });
+    // The stream's reload waits out a debounce: allow for a busy machine.
+    await screen.findByRole('link', { name: /2026\.11\.5/ }, { timeout: 3000 });
   });
 
   it('keeps showing the list, saying it is stale, when a refresh fails', async () => {
@@ -150,7 +151,7 @@ describe('PromotionsPage', () => {
     await screen.findByRole('link', { name: /2026\.11\.3/ });
     api.on('GET /api/v1/promotions', problem(503, 'the database is not answering', 'unavailable'), 503);
     api.emit({ type: 'promotion.requested' });
-    const alert = await screen.findByRole('alert');
+    const alert = await screen.findByRole('alert', {}, { timeout: 3000 });
     expect(alert.textContent).toMatch(
       /Showing what was loaded .* ago: the last request failed \(the database is not answering\)/,
     );
