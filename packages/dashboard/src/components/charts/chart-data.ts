@@ -123,6 +123,12 @@ export function xRange(dataMin: number | null, dataMax: number | null): [number,
   return [dataMin - pad, dataMax + pad];
 }
 
+/** Time-axis tick spacings in seconds: whole seconds at least, so labels never repeat. */
+export const TIME_INCREMENTS = [
+  1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800,
+  1209600, 2592000, 7776000, 15552000, 31536000,
+];
+
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
 /**

@@ -2,6 +2,7 @@ import type uPlot from 'uplot';
 import {
   formatValue,
   thinTicks,
+  TIME_INCREMENTS,
   timeTicks,
   xRange,
   yRange,
@@ -61,6 +62,7 @@ export function chartOptions(UPlot: typeof uPlot, input: ChartOptionsInput): uPl
       {
         ...axis,
         space: 80,
+        incrs: TIME_INCREMENTS,
         values: (_plot, splits, _axis, _space, increment) => timeTicks(splits, increment),
         ...(data.xTicks === 'data'
           ? { splits: (plot) => thinTicks(data.x, plot.bbox.width / UPlot.pxRatio, 80) }
@@ -78,15 +80,18 @@ export function chartOptions(UPlot: typeof uPlot, input: ChartOptionsInput): uPl
         (plot) => {
           const ctx = plot.ctx;
           const { left, top, width, height } = plot.bbox;
+          // Marks on the plot's edge (a value of 0, the first measurement) stay whole.
+          const margin = SIZE * UPlot.pxRatio + 2;
           ctx.save();
           ctx.beginPath();
-          ctx.rect(left, top, width, height);
+          ctx.rect(left - margin, top - margin, width + 2 * margin, height + 2 * margin);
           ctx.clip();
           for (const line of thresholds) {
             const y = plot.valToPos(line.value, 'y', true);
             ctx.strokeStyle = colour(line.colour);
             ctx.lineWidth = 2 * UPlot.pxRatio;
             ctx.setLineDash([6 * UPlot.pxRatio, 4 * UPlot.pxRatio]);
+            if (y < top || y > top + height) continue;
             ctx.beginPath();
             ctx.moveTo(left, y);
             ctx.lineTo(left + width, y);

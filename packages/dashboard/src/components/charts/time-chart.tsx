@@ -60,7 +60,9 @@ export function TimeChart({
   const titleId = useId();
   const box = useRef<HTMLDivElement>(null);
   const scheme = useColourScheme();
-  const [drawable] = useState(canDrawCharts);
+  const [canvas] = useState(canDrawCharts);
+  const empty = data.series.every((series) => series.values.every((value) => value === null));
+  const drawable = canvas && !empty;
   const [failure, setFailure] = useState<string | undefined>();
   // Redraw when the numbers change, not on every render of the page above.
   const dataKey = JSON.stringify(data);
@@ -117,7 +119,8 @@ export function TimeChart({
       {drawable && (
         <div ref={box} className="time-chart-plot" style={{ minHeight: height }} aria-hidden="true" />
       )}
-      {!drawable && (
+      {empty && <p className="muted small">No value to draw in this range.</p>}
+      {!canvas && !empty && (
         <p className="muted small">This browser cannot draw charts; the table has every value.</p>
       )}
       {failure && (

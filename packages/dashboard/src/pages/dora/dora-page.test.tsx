@@ -119,6 +119,16 @@ describe('DoraPage', () => {
     expect(screen.getByRole('figure', { name: 'Change failure rate per week' })).toBeTruthy();
   });
 
+  it('says a weekly chart has nothing to draw when no week has a value', async () => {
+    const empty = doraReport().weekly.map((week) => ({ ...week, recoveryMedianSeconds: null }));
+    api.on('GET /api/v1/dora', doraReport({ weekly: empty }));
+    await renderPage(api, <DoraPage />, { path: '/dora' });
+    const recovery = await screen.findByRole('figure', { name: /recovery time per week/ });
+    expect(within(recovery).getByText('No value to draw in this range.')).toBeTruthy();
+    const deployments = screen.getByRole('figure', { name: 'Deployments per week' });
+    expect(within(deployments).queryByText('No value to draw in this range.')).toBeNull();
+  });
+
   it('says what went wrong when Gantry refuses the filters', async () => {
     api.on('GET /api/v1/dora', problem(404, 'no service belongs to team "ghosts"', 'not_found'), 404);
     await renderPage(api, <DoraPage />, { path: '/dora?team=ghosts' });

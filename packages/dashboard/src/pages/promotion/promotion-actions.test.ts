@@ -61,5 +61,8 @@ describe('consequence', () => {
     expect(consequence('abort', { ...promotion, phase: 'WaitingForApproval', rollout: undefined })).toMatch(
       /nothing was applied/,
     );
+    expect(consequence('rollback', { ...promotion, phase: 'Succeeded' })).toMatch(
+      /^prod goes back from 2026\.12\.2 to the release of hello that ran there before it /,
+    );
   });
 });

@@ -62,6 +62,6 @@ export function consequence(action: PromotionAction, promotion: Subject): string
     case 'retry':
       return `A new promotion of ${service} ${version} into ${stage} starts from the beginning (gates and approvals again); you are taken to it.`;
     case 'rollback':
-      return `${stage} goes back to the release of ${service} that ran there before the current one (${version}, unless a later promotion replaced it), through a new promotion marked as a rollback; you are taken to it.`;
+      return `${stage} goes back from ${version} to the release of ${service} that ran there before it (if a later promotion replaced ${version}, from that one), through a new promotion marked as a rollback; you are taken to it.`;
   }
 }

@@ -9,7 +9,7 @@ import { Ago, duration, exact, useNow } from '../../components/time';
 
 const TRIGGERS: Record<Promotion['trigger'], string> = {
   manual: 'by hand',
-  auto: 'automatically (the stage promotes by itself)',
+  auto: 'automatically',
   rollback: 'as a rollback',
 };
 

@@ -3,9 +3,10 @@ import { api, unwrap } from '../../api/client';
 import type { Promotion } from '../../api/types';
 import { Loaded } from '../../components/status';
 import { useResource } from '../../data/use-resource';
+import { useConnection } from '../../live/live';
 import { AnalysisResults } from './analysis-results';
 import { PromotionActionBar } from './promotion-action-bar';
-import { concernsPromotion, VERIFYING_POLL_MS } from './promotion-events';
+import { concernsPromotion, pollInterval } from './promotion-events';
 import { PromotionFacts, PromotionHeader } from './promotion-header';
 import { PromotionTimeline } from './promotion-timeline';
 import { ReplicaLogs } from './replica-logs';
@@ -20,17 +21,18 @@ import './promotion.css';
 const RUNNING: readonly string[] = ['Applying', 'Verifying'];
 
 export function PromotionPage({ id }: { id: string }) {
-  const [verifying, setVerifying] = useState(false);
+  const { state: connection } = useConnection();
+  const [pollMs, setPollMs] = useState<number | undefined>();
   const promotion = useResource(
     (signal) => unwrap(api.GET('/api/v1/promotions/{id}', { params: { path: { id } }, signal })),
     [id],
     {
       refreshOn: (event) => concernsPromotion(event, id),
-      ...(verifying ? { pollMs: VERIFYING_POLL_MS } : {}),
+      ...(pollMs ? { pollMs } : {}),
     },
   );
   const phase = promotion.data?.phase;
-  useEffect(() => setVerifying(phase === 'Verifying'), [phase]);
+  useEffect(() => setPollMs(pollInterval(phase, connection)), [phase, connection]);
 
   return (
     <article className="promotion-page">
