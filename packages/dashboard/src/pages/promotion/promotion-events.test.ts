@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { StreamEvent } from '../../live/event-stream';
 import { concernsPromotion, POLL_MS, pollInterval } from './promotion-events';
 
-const event = (type: string, promotionId: string): StreamEvent => ({
+const event = (type: StreamEvent['type'], promotionId: string): StreamEvent => ({
   seq: 1,
   id: 'e1',
   type,

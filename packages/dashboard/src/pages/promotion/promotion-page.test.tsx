@@ -55,7 +55,7 @@ describe('PromotionPage', () => {
       .getAllByRole('listitem')
       .map((item) => item.textContent ?? '');
     expect(items).toHaveLength(6);
-    expect(items[0]).toMatch(/created\s*⏸ pending by dana/);
+    expect(items[0]).toMatch(/created\s*◔ pending by dana/);
     expect(items[1]).toMatch(/pending.*waiting for gates by gantry/);
     expect(items[2]).toMatch(/waiting for gates.*waiting for approval by gantry/);
     expect(items[3]).toMatch(/erin.*approved.*smoke tests green/);
