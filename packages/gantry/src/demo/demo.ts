@@ -92,7 +92,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoOutcome> {
   try {
     await asAdmin.put('api/v1/pipelines', {
       fileName: 'gantry.yaml',
-      content: readFileSync(options.pipelineFile, 'utf8'),
+      content: withBuildsDirectory(readFileSync(options.pipelineFile, 'utf8'), builds),
     });
   } catch (error) {
     return { ok: false, problems: [errorMessage(error)], server };
@@ -216,6 +216,15 @@ Gantry keeps running. Look around:
 Ctrl-C stops Gantry and its replicas.`);
   }
   return { ok: problems.length === 0, problems, server };
+}
+
+/**
+ * The pipeline as declared: its replicas read each release's behaviour from
+ * .gantry/demo/builds, the default --data-dir's; another --data-dir moves the
+ * builds, so the path follows them (otherwise the faulty build would behave).
+ */
+export function withBuildsDirectory(pipeline: string, builds: string): string {
+  return pipeline.replaceAll('.gantry/demo/builds/', `${builds}/`);
 }
 
 /** The version a stage answers with right now. */
