@@ -45,7 +45,8 @@ export function useNow(everyMs: number): number {
 
 /** "3 min ago", kept current, with the exact time as its title. */
 export function Ago({ at }: { at: string }) {
-  const now = useNow(15_000);
+  // The clock ticks every 15 s; a time loaded since then must not read as "in 10 s".
+  const now = Math.max(useNow(15_000), Date.now());
   return (
     <time dateTime={at} title={exact(at)}>
       {ago(at, now)}
