@@ -24,6 +24,8 @@ let context: BrowserContext;
 let page: Page;
 /** Errors the page threw or logged: a healthy dashboard has none. */
 const pageErrors: string[] = [];
+/** Answers of 400 and above (a wrong token's 401 is one; none may be a server error). */
+const failedResponses: string[] = [];
 
 async function screenshot(name: string, target: Page = page): Promise<void> {
   await target.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: false });
@@ -50,7 +52,14 @@ beforeAll(async () => {
   page = await context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
   page.on('console', (message) => {
-    if (message.type() === 'error') pageErrors.push(message.text());
+    // The browser logs every 4xx answer too; those are checked through failedResponses.
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) {
+      pageErrors.push(message.text());
+    }
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400)
+      failedResponses.push(`${response.status()} ${new URL(response.url()).pathname}`);
   });
 });
 
@@ -139,7 +148,7 @@ describe('the dashboard, end to end', () => {
   });
 
   it('shows the deployments on the DORA page, with the promotions behind them', async () => {
-    await page.getByRole('link', { name: 'DORA' }).click();
+    await page.getByRole('link', { name: 'DORA', exact: true }).click();
     await page.getByRole('heading', { name: /DORA/ }).first().waitFor();
     const deployments = page.locator('a[href*="deployment=true"]').first();
     await deployments.waitFor();
@@ -151,7 +160,7 @@ describe('the dashboard, end to end', () => {
   });
 
   it('shows the other pages, the overview on a phone and in the dark', async () => {
-    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.getByRole('link', { name: 'Overview', exact: true }).click();
     await page.getByRole('link', { name: 'hello', exact: true }).first().click();
     await page.getByRole('heading', { name: /hello/ }).first().waitFor();
     await screenshot('service');
@@ -166,7 +175,7 @@ describe('the dashboard, end to end', () => {
     }
     await page.getByRole('main').getByText('promotion.approve').first().waitFor();
 
-    await page.getByRole('link', { name: 'Overview' }).click();
+    await page.getByRole('link', { name: 'Overview', exact: true }).click();
     await page.setViewportSize(PHONE);
     await page.getByRole('link', { name: 'hello', exact: true }).first().waitFor();
     await screenshot('overview-phone');
@@ -174,5 +183,7 @@ describe('the dashboard, end to end', () => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await screenshot('overview-dark');
     expect(pageErrors).toEqual([]);
+    console.log(`answers of 400 and above the pages met:\n${failedResponses.join('\n')}`);
+    expect(failedResponses.filter((line) => line.startsWith('5'))).toEqual([]);
   });
 });
