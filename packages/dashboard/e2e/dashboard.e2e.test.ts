@@ -43,6 +43,15 @@ async function waitingForApproval(nth: number): Promise<{ version: string; url: 
   return { version: version!, url: url! };
 }
 
+/** Approve on the promotion page, through the confirmation that asks why. */
+async function approve(reason: string): Promise<void> {
+  await page.getByRole('button', { name: 'Approve', exact: true }).click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByLabel(/Reason/).fill(reason);
+  await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   dataDir = mkdtempSync(join(tmpdir(), 'gantry-e2e-'));
@@ -98,11 +107,7 @@ describe('the dashboard, end to end', () => {
       .locator('.promotion-phase')
       .getByText(/waiting for approval/i)
       .waitFor();
-    await page.getByRole('button', { name: 'Approve', exact: true }).click();
-    const dialog = page.getByRole('dialog');
-    await dialog.getByLabel(/Reason/).fill('canary analysis looks right; approving from the dashboard');
-    await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
-    await dialog.waitFor({ state: 'detached' });
+    await approve('canary analysis looks right; approving from the dashboard');
     // The canary runs: its weight and analysis appear as they happen.
     await page
       .locator('.promotion-phase')
@@ -121,11 +126,7 @@ describe('the dashboard, end to end', () => {
   it('follows the faulty canary live until its analysis rolls it back', async () => {
     const faulty = await waitingForApproval(1);
     await page.goto(faulty.url);
-    await page.getByRole('button', { name: 'Approve', exact: true }).click();
-    const dialog = page.getByRole('dialog');
-    await dialog.getByLabel(/Reason/).fill('let the canary decide');
-    await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
-    await dialog.waitFor({ state: 'detached' });
+    await approve('let the canary decide');
     // No reload from here on: the page follows the stream.
     await page
       .locator('.promotion-phase')

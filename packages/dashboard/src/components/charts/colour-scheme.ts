@@ -30,7 +30,17 @@ export function useColourScheme(): ColourScheme {
   return scheme;
 }
 
-/** The value of a stylesheet colour variable where `element` sits, e.g. `--ok-fg`. */
+/**
+ * The colour a stylesheet variable (e.g. `ok-fg`) resolves to where `element`
+ * sits, as the canvas needs it. The variables hold light-dark() pairs, which
+ * only a colour property resolves: a hidden probe element reads it.
+ */
 export function cssColour(element: Element, name: string): string {
-  return getComputedStyle(element).getPropertyValue(`--${name}`).trim() || '#808080';
+  const probe = document.createElement('span');
+  probe.style.display = 'none';
+  probe.style.color = `var(--${name})`;
+  element.appendChild(probe);
+  const colour = getComputedStyle(probe).color;
+  probe.remove();
+  return colour || '#808080';
 }
