@@ -6,6 +6,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     globalSetup: ['packages/gantry/src/testing/build-setup.ts'],
+    // Two files at a time (Vitest's default on two cores is one): most tests wait on servers,
+    // child processes and timers more than they compute. Each file has its own database.
+    maxWorkers: 2,
     projects: [
       {
         test: {

@@ -43,6 +43,17 @@ async function waitingForApproval(nth: number): Promise<{ version: string; url: 
   return { version: version!, url: url! };
 }
 
+/** Waits until nothing in the page's main part says it is still loading. */
+async function settled(): Promise<void> {
+  await page.waitForFunction(
+    () => !/loading/i.test(document.querySelector('main')?.textContent ?? ''),
+    null,
+    {
+      timeout: 30_000,
+    },
+  );
+}
+
 /** Approve on the promotion page, through the confirmation that asks why. */
 async function approve(reason: string): Promise<void> {
   await page.getByRole('button', { name: 'Approve', exact: true }).click();
@@ -153,6 +164,7 @@ describe('the dashboard, end to end', () => {
     await page.getByRole('heading', { name: /DORA/ }).first().waitFor();
     const deployments = page.locator('a[href*="deployment=true"]').first();
     await deployments.waitFor();
+    await settled();
     await screenshot('dora');
     await deployments.click();
     await page.getByRole('table').waitFor();
@@ -164,6 +176,7 @@ describe('the dashboard, end to end', () => {
     await page.getByRole('link', { name: 'Overview', exact: true }).click();
     await page.getByRole('link', { name: 'hello', exact: true }).first().click();
     await page.getByRole('heading', { name: /hello/ }).first().waitFor();
+    await settled();
     await screenshot('service');
     for (const [name, heading] of [
       ['Incidents', /Incidents/],
@@ -172,6 +185,7 @@ describe('the dashboard, end to end', () => {
     ] as const) {
       await page.getByRole('link', { name, exact: true }).click();
       await page.getByRole('heading', { name: heading }).first().waitFor();
+      await settled();
       await screenshot(name.toLowerCase().replace(/ /g, '-'));
     }
     await page.getByRole('main').getByText('promotion.approve').first().waitFor();
