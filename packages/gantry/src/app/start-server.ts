@@ -11,6 +11,7 @@ import type { DatabaseHandle } from '../platform/database/database.js';
 import { runMigrations } from '../platform/database/migrate.js';
 import { dashboardDirectory, serveDashboard } from '../platform/http/dashboard-assets.js';
 import { createHttpApp } from '../platform/http/http-app.js';
+import { HttpConnections } from '../platform/http/http-connections.js';
 import { createLogger, type LogDestination, type Logger } from '../platform/logging/logger.js';
 import { BackboneMetrics } from '../features/events/backbone-metrics.js';
 import { HttpMetrics, MetricsRegistry } from '../platform/metrics/metrics.js';
@@ -151,6 +152,7 @@ export async function startServer(
   notifications.registerConsumers(backbone.consumers);
 
   let app: NestFastifyApplication;
+  let connections: HttpConnections;
   try {
     app = await createHttpApp(
       AppModule.register({
@@ -164,6 +166,7 @@ export async function startServer(
       }),
       { logger, metrics: new HttpMetrics(metrics) },
     );
+    connections = new HttpConnections(app.getHttpServer());
     serveDashboard(app.getHttpAdapter().getInstance(), dashboardDirectory(config.dashboard.dir), logger);
     await app.init(); // runs onModuleInit: features register their consumers here
     options.beforeStart?.(backbone);
@@ -186,7 +189,7 @@ export async function startServer(
   );
 
   const stop = onceOnly(() =>
-    shutdown({ app, backbone, delivery, notifications, database, tracing, logger, config }),
+    shutdown({ app, connections, backbone, delivery, notifications, database, tracing, logger, config }),
   );
   if (handleSignals) installSignalHandlers(stop, logger);
   return { app, backbone, delivery, notifications, database: database.handle, url, adminTokenFile, stop };
@@ -194,6 +197,7 @@ export async function startServer(
 
 async function shutdown(parts: {
   app: NestFastifyApplication;
+  connections: HttpConnections;
   backbone: EventBackbone;
   delivery: Delivery;
   notifications: NotificationsService;
@@ -202,7 +206,7 @@ async function shutdown(parts: {
   logger: Logger;
   config: GantryConfig;
 }): Promise<void> {
-  const { app, backbone, delivery, notifications, database, tracing, logger, config } = parts;
+  const { app, connections, backbone, delivery, notifications, database, tracing, logger, config } = parts;
   logger.info(
     { timeoutMs: config.shutdownTimeoutMs },
     'shutting down: no new work, finishing what is in flight',
@@ -219,9 +223,14 @@ async function shutdown(parts: {
     notifications.sender.cancel(),
   );
   await backbone.stop(config.shutdownTimeoutMs);
+  // Requests in flight get their answers (event streams end); a request still
+  // running when the timeout runs out is cut.
+  connections.closeWhenIdle();
+  const cutOff = setTimeout(() => connections.closeAll(), config.shutdownTimeoutMs);
   await app
     .close()
     .catch((error: unknown) => logger.warn({ error: errorMessage(error) }, 'HTTP server close failed'));
+  clearTimeout(cutOff);
   await tracing.shutdown().catch(() => undefined);
   await database.close();
   logger.info('stopped');
