@@ -299,6 +299,12 @@ export class LocalStages {
     );
   }
 
+  /** Requests in flight on a version of a stage, through its proxy and its preview port. */
+  inFlight(service: string, stage: string, version: string): number {
+    const runtime = this.stages.get(stageKey(service, stage));
+    return runtime ? inFlightOn(runtime, version) : 0;
+  }
+
   /** The port a stage answers on, while its proxy is open. */
   portOf(service: string, stage: string): number | undefined {
     const port = this.stages.get(stageKey(service, stage))?.proxy?.port;
@@ -574,13 +580,32 @@ export class LocalStages {
     await this.retire(runtime, candidate);
   }
 
-  /** Waits until no request uses the version any more, then stops its replicas. */
+  /**
+   * Waits until no request uses the version any more, then stops its
+   * replicas. A request still running after the target's drainTimeout (a
+   * replica that hangs, a long poll) does not hold a rollback back: the
+   * replicas stop and cut it.
+   */
   private async retire(runtime: StageRuntime, running: RunningVersion): Promise<void> {
     running.stopWatching();
     const version = running.release.version;
-    await Promise.all([runtime.proxy?.drained(version), runtime.preview?.drained(version)]);
+    const timeout = AbortSignal.timeout(running.target.drainTimeout.ms);
+    await Promise.all([
+      runtime.proxy?.drained(version, timeout),
+      runtime.preview?.drained(version, timeout),
+    ]).catch(() => {
+      const inFlight = (runtime.proxy?.inFlight(version) ?? 0) + (runtime.preview?.inFlight(version) ?? 0);
+      this.options.logger.warn(
+        { service: runtime.service, stage: runtime.stage, version, inFlight },
+        `${inFlight} ${inFlight === 1 ? 'request' : 'requests'} to ${version} still running after the drain timeout (${running.target.drainTimeout.text}); stopping its replicas cuts them`,
+      );
+    });
     await running.replicas.stop();
   }
+}
+
+function inFlightOn(runtime: StageRuntime, version: string): number {
+  return (runtime.proxy?.inFlight(version) ?? 0) + (runtime.preview?.inFlight(version) ?? 0);
 }
 
 function pidsOf(snapshot: AdoptableReplicaSet): string {

@@ -47,6 +47,7 @@ interface Ports {
   handOver: number;
   handOverPreview: number;
   taken: number;
+  hanging: number;
 }
 
 const STRICT_TEMPLATE = `apiVersion: gantry.dev/v1alpha1
@@ -155,6 +156,17 @@ function pipeline(behaviourDir: string, ports: Ports): string {
           - setWeight: 60
 `,
     ),
+    localService(
+      'slowpoke',
+      ports.hanging,
+      behaviourDir,
+      `      strategy:
+        type: canary
+        steps:
+          - setWeight: 50
+          - pause: {}
+`,
+    ),
   ].join('---\n');
 }
 
@@ -194,6 +206,22 @@ class Traffic {
   }
 }
 
+/** The last lines of a log. */
+class LogTail {
+  private readonly kept: string[] = [];
+
+  constructor(private readonly limit: number) {}
+
+  push(line: string): void {
+    this.kept.push(line);
+    if (this.kept.length > this.limit) this.kept.shift();
+  }
+
+  lines(): readonly string[] {
+    return this.kept;
+  }
+}
+
 /** One request to a stage's port on 127.0.0.1. */
 function get(port: number, path: string, headers: Record<string, string> = {}): Promise<HelloAnswer> {
   return getOnce(`http://127.0.0.1:${port}${path}`, headers);
@@ -203,6 +231,7 @@ describe.each(databaseKinds())('progressive delivery into local stages on %s', (
   let gantry: TestServer;
   let behaviourDir: string;
   let ports: Ports;
+  const serverLog = new LogTail(2_000);
 
   beforeAll(async () => {
     behaviourDir = mkdtempSync(join(tmpdir(), 'gantry-behaviour-'));
@@ -217,8 +246,14 @@ describe.each(databaseKinds())('progressive delivery into local stages on %s', (
       handOver: await freePort(),
       handOverPreview: await freePort(),
       taken: await freePort(),
+      hanging: await freePort(),
     };
-    gantry = await startTestServer({ database });
+    gantry = await startTestServer({
+      database,
+      // Kept in memory and shown when a promotion does not finish: how it got stuck.
+      env: { GANTRY_LOG_LEVEL: process.env.GANTRY_TEST_LOG_LEVEL ?? 'info' },
+      logDestination: { write: (line: string) => void serverLog.push(line) },
+    });
     const applied = await gantry.api('PUT', '/api/v1/pipelines', {
       body: { fileName: 'gantry.yaml', content: pipeline(behaviourDir, ports) },
     });
@@ -231,7 +266,10 @@ describe.each(databaseKinds())('progressive delivery into local stages on %s', (
   });
 
   /** Registers a release whose processes behave as told; its promotion into prod starts by itself. */
-  function release(service: string, behaviour: { errorRate?: number; crashAfterMs?: number } = {}) {
+  function release(
+    service: string,
+    behaviour: { errorRate?: number; crashAfterMs?: number; latencyMs?: number } = {},
+  ) {
     return registerHelloRelease(gantry, { behaviourDir, service, behaviour });
   }
 
@@ -269,15 +307,27 @@ describe.each(databaseKinds())('progressive delivery into local stages on %s', (
   }
 
   async function finished(id: string): Promise<PromotionDto> {
+    let last: PromotionDto | undefined;
     return waitFor(
       async () => {
         const { body } = await gantry.api<PromotionDto>('GET', `/api/v1/promotions/${id}`);
+        last = body;
         return ['Succeeded', 'Failed', 'Aborted', 'Rejected', 'RolledBack'].includes(body.phase)
           ? body
           : undefined;
       },
       { what: `promotion ${id} to finish`, timeoutMs: 90_000 },
-    );
+    ).catch((error: unknown) => {
+      // Say where it stopped: the phase, the message and the rollout's step.
+      const where = last && { phase: last.phase, message: last.message, rollout: last.rollout };
+      const log = serverLog.lines().join('');
+      throw new Error(
+        `${(error as Error).message}; it stopped at ${JSON.stringify(where)}\nserver log:\n${log}`,
+        {
+          cause: error,
+        },
+      );
+    });
   }
 
   async function versionServed(port: number): Promise<string> {
@@ -419,6 +469,39 @@ describe.each(databaseKinds())('progressive delivery into local stages on %s', (
     expect(done.phase, done.message ?? '').toBe('Succeeded');
     for (let index = 0; index < 20; index++)
       expect(await versionServed(ports.manual)).toContain(next.version);
+  });
+
+  it('aborts a canary whose requests hang: its replicas stop after the drain timeout and cut them', async () => {
+    const stable = await release('slowpoke');
+    expect((await promotionOf('slowpoke', stable.version)).phase).toBe('Succeeded');
+    const stuck = await release('slowpoke', { latencyMs: 600_000 });
+    const waiting = await paused((await startedPromotion('slowpoke', stuck.version)).id);
+    // Requests the canary takes and never answers; draining would wait ten minutes for them.
+    const hanging = Array.from({ length: 4 }, () =>
+      get(ports.hanging, '/', { 'x-gantry-canary': 'always' }).then(
+        (answer) => answer.status,
+        () => 'cut',
+      ),
+    );
+    await waitFor(
+      () => gantry.server.delivery.localStages.inFlight('slowpoke', 'prod', stuck.version) === 4,
+      {
+        what: 'the canary to hold four requests',
+      },
+    );
+
+    expect((await control(waiting.id, 'abort', 'it hangs')).status).toBe(200);
+    await waitFor(
+      async () => {
+        const { body } = await gantry.api<PromotionDto>('GET', `/api/v1/promotions/${waiting.id}`);
+        return body.rollout?.status === 'Aborted' ? body : undefined;
+      },
+      { what: 'the aborted rollout to stop its hanging replicas' },
+    );
+    // Cut when the replicas stopped: the proxy answers 502, or the connection closes.
+    for (const outcome of await Promise.all(hanging)) expect([502, 'cut']).toContain(outcome);
+    for (let index = 0; index < 10; index++)
+      expect(await versionServed(ports.hanging)).toContain(stable.version);
   });
 
   it('withdraws the candidate of a promotion aborted before its rollout was recorded', async () => {
