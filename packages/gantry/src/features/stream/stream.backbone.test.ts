@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +9,7 @@ import { helloServiceTarget } from '../../testing/hello-service.js';
 import { silentLogger } from '../../testing/test-backbone.js';
 import { databaseKinds } from '../../testing/test-backends.js';
 import { startTestServer, type TestServer } from '../../testing/test-server.js';
-import { ReleaseEvents } from '../releases/releases.service.js';
+import { ReleaseEvents, type ReleaseRegistered } from '../releases/releases.service.js';
 import { StreamHub } from './stream-hub.js';
 import type { StreamEventDto } from './stream.dto.js';
 
@@ -80,6 +81,20 @@ async function openStream(
       }
     },
     close: () => controller.abort(),
+  };
+}
+
+/** A whole release.registered payload, as the consumers of the event expect it. */
+function registered(service: string, version: string): ReleaseRegistered {
+  return {
+    releaseId: randomUUID(),
+    service,
+    version,
+    image: `ghcr.io/acme/${service}`,
+    digest: `sha256:${'0'.repeat(64)}`,
+    commit: '0'.repeat(40),
+    commitTime: null,
+    createdBy: 'test',
   };
 }
 
@@ -206,7 +221,7 @@ describe.each(databaseKinds())('the event stream on %s', (database) => {
         await events.append(tx, {
           type: ReleaseEvents.registered,
           key: 'late/key',
-          payload: { service: 'late', version: 'late-1' },
+          payload: registered('late', 'late-1'),
         });
         lateSeqWritten();
         await held;
@@ -216,7 +231,7 @@ describe.each(databaseKinds())('the event stream on %s', (database) => {
         events.append(tx, {
           type: ReleaseEvents.registered,
           key: 'early/key',
-          payload: { service: 'early', version: 'early-1' },
+          payload: registered('early', 'early-1'),
         }),
       );
       const early = await stream.next((item) => item.payload.service === 'early');
