@@ -302,6 +302,17 @@ describe.each(databaseKinds())('progressive delivery into local stages on %s', (
     );
   }
 
+  /** Waits until an aborted promotion's rollout has given its traffic back (status Aborted). */
+  async function rolloutAborted(id: string, what: string): Promise<PromotionDto> {
+    return waitFor(
+      async () => {
+        const { body } = await gantry.api<PromotionDto>('GET', `/api/v1/promotions/${id}`);
+        return body.rollout?.status === 'Aborted' ? body : undefined;
+      },
+      { what },
+    );
+  }
+
   async function control(id: string, action: string, reason: string) {
     return gantry.api<PromotionDto>('POST', `/api/v1/promotions/${id}/${action}`, { body: { reason } });
   }
@@ -450,13 +461,7 @@ describe.each(databaseKinds())('progressive delivery into local stages on %s', (
     expect((await control(first.id, 'retry', 'too early')).status).toBe(409);
 
     expect((await control(first.id, 'abort', 'wrong build')).status).toBe(200);
-    await waitFor(
-      async () => {
-        const { body } = await gantry.api<PromotionDto>('GET', `/api/v1/promotions/${first.id}`);
-        return body.rollout?.status === 'Aborted' ? body : undefined;
-      },
-      { what: 'the aborted rollout to give its traffic back' },
-    );
+    await rolloutAborted(first.id, 'the aborted rollout to give its traffic back');
     for (let index = 0; index < 20; index++)
       expect(await versionServed(ports.manual)).toContain(stable.version);
 
@@ -491,13 +496,7 @@ describe.each(databaseKinds())('progressive delivery into local stages on %s', (
     );
 
     expect((await control(waiting.id, 'abort', 'it hangs')).status).toBe(200);
-    await waitFor(
-      async () => {
-        const { body } = await gantry.api<PromotionDto>('GET', `/api/v1/promotions/${waiting.id}`);
-        return body.rollout?.status === 'Aborted' ? body : undefined;
-      },
-      { what: 'the aborted rollout to stop its hanging replicas' },
-    );
+    await rolloutAborted(waiting.id, 'the aborted rollout to stop its hanging replicas');
     // Cut when the replicas stopped: the proxy answers 502, or the connection closes.
     for (const outcome of await Promise.all(hanging)) expect([502, 'cut']).toContain(outcome);
     for (let index = 0; index < 10; index++)
