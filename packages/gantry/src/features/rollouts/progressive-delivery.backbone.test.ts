@@ -20,6 +20,11 @@ import { rollouts } from './rollouts.tables.js';
 // behaviour (error rate, a crash) comes from a file named after its commit,
 // the way a local stage would run the build of that commit.
 
+// The faulty releases fail every request, and the windows are long: a
+// measurement that saw only a few requests of a release failing half of them,
+// or none at all (a loaded machine), could meet neither condition, and an
+// inconclusive analysis rightly pauses the rollout for a person. (The strict
+// template's release fails 40% of its requests: inconclusive by design.)
 const ERROR_RATE_TEMPLATE = `apiVersion: gantry.dev/v1alpha1
 kind: AnalysisTemplate
 metadata: { name: error-rate }
@@ -33,7 +38,7 @@ spec:
       successCondition: result < args.limit
       failureCondition: result >= 0.25
       provider:
-        builtin: { metric: errorRate, window: 2s }
+        builtin: { metric: errorRate, window: 5s }
 `;
 
 interface Ports {
@@ -56,11 +61,11 @@ metadata: { name: strict-error-rate }
 spec:
   metrics:
     - name: error-rate
-      initialDelay: 500ms
+      initialDelay: 1s
       successCondition: result < 0.05
       failureCondition: result > 0.8
       provider:
-        builtin: { metric: errorRate, window: 2s }
+        builtin: { metric: errorRate, window: 5s }
 `;
 
 /** A Service document with one auto-promoted local stage, prod. */
@@ -380,7 +385,7 @@ describe.each(databaseKinds())('progressive delivery into local stages on %s', (
       return body.items[0]?.stages[0]?.currentVersion;
     });
     const traffic = new Traffic(ports.canary);
-    const faulty = await release('shop', { errorRate: 0.5 });
+    const faulty = await release('shop', { errorRate: 1 });
     const promotion = await promotionOf('shop', faulty.version);
     await traffic.stop();
 
@@ -399,14 +404,15 @@ describe.each(databaseKinds())('progressive delivery into local stages on %s', (
     const blue = await release('cart');
     expect((await promotionOf('cart', blue.version)).phase).toBe('Succeeded');
     const traffic = new Traffic(ports.blueGreen);
-    const green = await release('cart', { errorRate: 0.5 });
+    const green = await release('cart', { errorRate: 1 });
     const promotion = await promotionOf('cart', green.version);
     await traffic.stop();
 
     expect(promotion.phase, promotion.message ?? '').toBe('RolledBack');
     expect(promotion.rollout?.analysis[0]).toMatchObject({ label: 'post-promotion', phase: 'Failed' });
     // Green took the requests after the switch, then blue took them back.
-    expect(traffic.seen.get(green.version)?.ok ?? 0).toBeGreaterThan(0);
+    const answeredByGreen = traffic.seen.get(green.version);
+    expect((answeredByGreen?.ok ?? 0) + (answeredByGreen?.failed ?? 0)).toBeGreaterThan(0);
     expect(traffic.dropped).toBe(0);
     for (let index = 0; index < 20; index++)
       expect(await versionServed(ports.blueGreen)).toContain(blue.version);
@@ -424,7 +430,7 @@ describe.each(databaseKinds())('progressive delivery into local stages on %s', (
     const stable = await release('inventory');
     expect((await promotionOf('inventory', stable.version)).phase).toBe('Succeeded');
     const traffic = new Traffic(ports.inconclusive);
-    const flaky = await release('inventory', { errorRate: 0.3 });
+    const flaky = await release('inventory', { errorRate: 0.4 });
     const started = await startedPromotion('inventory', flaky.version);
     const waiting = await paused(started.id);
     expect(waiting.message).toContain('inconclusive');
@@ -525,7 +531,7 @@ describe.each(databaseKinds())('progressive delivery into local stages on %s', (
   it('rolls back from a background analysis in the middle of a long pause', async () => {
     await promotionOf('billing', (await release('billing')).version);
     const traffic = new Traffic(ports.background);
-    const faulty = await release('billing', { errorRate: 0.5 });
+    const faulty = await release('billing', { errorRate: 1 });
     const promotion = await promotionOf('billing', faulty.version);
     await traffic.stop();
     expect(promotion.phase, promotion.message ?? '').toBe('RolledBack');
