@@ -223,7 +223,7 @@ export type paths = {
       cookie?: never;
     };
     /**
-     * List releases, newest first
+     * List releases with their evidence, newest first
      * @description Needs an API token with role viewer or stronger.
      */
     get: operations['listReleases'];

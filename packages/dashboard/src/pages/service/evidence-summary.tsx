@@ -32,32 +32,24 @@ export function EvidenceSummary({ evidence, full = false }: { evidence: Evidence
   );
 }
 
-/** The evidence of a release from the list, which carries none: loaded from the release itself. */
+/** The evidence of a release in the list (the list carries it; the list reloads when evidence is attached). */
 export function ReleaseEvidence({ release }: { release: Release }) {
-  const detail = useRelease(release.service, release.version, release.evidence === undefined);
-  const evidence = release.evidence ?? detail.data?.evidence;
-  if (evidence) return <EvidenceSummary evidence={evidence} />;
-  if (detail.error)
-    return <span className="small error-text">evidence not loaded: {detail.error.message}</span>;
-  return <span className="muted small">loading evidence…</span>;
+  return <EvidenceSummary evidence={release.evidence ?? []} />;
 }
 
 /** One release with its evidence, reloaded when evidence is attached to it. */
-export function useRelease(service: string, version: string, enabled = true) {
+export function useRelease(service: string, version: string) {
   return useResource(
     (signal) =>
-      enabled
-        ? unwrap(
-            api.GET('/api/v1/releases/{service}/{version}', {
-              params: { path: { service, version } },
-              signal,
-            }),
-          )
-        : Promise.resolve(undefined),
-    [service, version, enabled],
+      unwrap(
+        api.GET('/api/v1/releases/{service}/{version}', {
+          params: { path: { service, version } },
+          signal,
+        }),
+      ),
+    [service, version],
     {
       refreshOn: (event: StreamEvent) =>
-        enabled &&
         event.type === 'release.evidence-attached' &&
         event.payload.service === service &&
         event.payload.version === version,

@@ -5,7 +5,7 @@ import type { Why } from '../../api/types';
 import { installFakeApi, problem, type FakeApi, type RecordedRequest } from '../../testing/fake-api';
 import { renderPage } from '../../testing/render-page';
 import { quietCell, serviceStatus } from '../overview/status-fixtures';
-import { FULL_EVIDENCE, release, why } from './service-fixtures';
+import { evidence, FULL_EVIDENCE, release, why } from './service-fixtures';
 import { ServicePage } from './service-page';
 
 // checkout runs 2026.11.5 in develop and 2026.11.4 in staging and prod. For
@@ -46,7 +46,7 @@ beforeEach(() => {
         ]),
       ],
     })
-    .on('GET /api/v1/releases', { items: [release('2026.11.5'), release('2026.11.4')] })
+    .on('GET /api/v1/releases', { items: [release('2026.11.5', FULL_EVIDENCE), release('2026.11.4', [])] })
     .on('GET /api/v1/releases/*', (request: RecordedRequest) => answerRelease(request));
 });
 afterEach(() => api.restore());
@@ -120,6 +120,8 @@ describe('ServicePage', () => {
     const older = within(list.getByRole('link', { name: '2026.11.4' }).closest('tr')!);
     expect(await older.findByText('no evidence attached')).toBeTruthy();
     expect(requestsTo('GET', '/api/v1/releases')[0]!.query.get('service')).toBe('checkout');
+    // The list carries the evidence: no request per release.
+    expect(requestsTo('GET', '/api/v1/releases/checkout/2026.11.4')).toEqual([]);
 
     // The newest release is selected: its detail names what is missing too.
     const detail = within(screen.getByRole('region', { name: 'Release 2026.11.5' }));
@@ -255,7 +257,7 @@ describe('ServicePage', () => {
     await stages.findByRole('button', { name: 'Roll back prod' });
 
     api.on('GET /api/v1/releases', {
-      items: [release('2026.11.6'), release('2026.11.5'), release('2026.11.4')],
+      items: [release('2026.11.6', []), release('2026.11.5', FULL_EVIDENCE), release('2026.11.4', [])],
     });
     api.emit({
       type: 'release.registered',
@@ -263,6 +265,23 @@ describe('ServicePage', () => {
       payload: { service: 'checkout', version: '2026.11.6' },
     });
     expect(await screen.findByRole('link', { name: '2026.11.6' })).toBeTruthy();
+    // Evidence attached later shows in the list.
+    api.on('GET /api/v1/releases', {
+      items: [
+        release('2026.11.6', [
+          evidence('coverage', { kind: 'coverage', linePct: 91.5, linesCovered: 915, linesTotal: 1000 }),
+        ]),
+        release('2026.11.5', FULL_EVIDENCE),
+        release('2026.11.4', []),
+      ],
+    });
+    api.emit({
+      type: 'release.evidence-attached',
+      key: 'release:checkout',
+      payload: { service: 'checkout', version: '2026.11.6', kinds: ['coverage'] },
+    });
+    const newest = within(screen.getByRole('link', { name: '2026.11.6' }).closest('tr')!);
+    expect(await newest.findByText('91.5 % line coverage')).toBeTruthy();
     // What was being read stays.
     expect(screen.getByRole('region', { name: 'Release 2026.11.5' })).toBeTruthy();
 

@@ -35,7 +35,10 @@ export function ServicePage({ service }: { service: string }) {
     [service],
     {
       keyOf: (release) => release.id,
-      refreshOn: (event) => event.type === 'release.registered' && event.payload.service === service,
+      // The list carries each release's evidence.
+      refreshOn: (event) =>
+        (event.type === 'release.registered' || event.type === 'release.evidence-attached') &&
+        event.payload.service === service,
     },
   );
   const [search] = useSearchParams();

@@ -337,6 +337,12 @@ describe.each(databaseKinds())('releases on %s', (database) => {
       expect(byKind.tests!.summary).toMatchObject({ total: 2, passed: 2, failures: 0 });
       expect(byKind.coverage!.summary).toMatchObject({ linePct: 87 });
       expect(byKind.migrationCheck!.summary).toMatchObject({ result: 'passed' });
+      // The list carries each release's evidence too, the one without any as an empty list.
+      const other = await create(newRelease('evidence'));
+      const listed = await gantry.api<{ items: ReleaseDto[] }>('GET', '/api/v1/releases?service=evidence');
+      const listedByVersion = new Map(listed.body.items.map((item) => [item.version, item]));
+      expect(listedByVersion.get(created.body.version)?.evidence).toEqual(shown.body.evidence);
+      expect(listedByVersion.get(other.body.version)?.evidence).toEqual([]);
 
       const broken = await gantry.api<Problem>('POST', `${path}/evidence`, {
         token: ci,

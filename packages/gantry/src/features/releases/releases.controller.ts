@@ -57,7 +57,7 @@ export class ReleasesController {
       rows,
       query.limit,
       (row) => row.createdAt,
-      (row) => toReleaseDto(row),
+      (row) => toReleaseDto(row, row.evidence),
     );
   }
 

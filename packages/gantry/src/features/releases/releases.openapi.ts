@@ -28,7 +28,7 @@ export const releaseOperations = defineOperations([
     method: 'GET',
     path: '/api/v1/releases',
     operationId: 'listReleases',
-    summary: 'List releases, newest first',
+    summary: 'List releases with their evidence, newest first',
     tag: 'releases',
     requiredRole: 'viewer',
     query: listReleasesQuerySchema,

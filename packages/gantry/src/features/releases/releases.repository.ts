@@ -1,4 +1,4 @@
-import { and, desc, eq, like, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, like, sql } from 'drizzle-orm';
 import type { Executor } from '../../platform/database/database.js';
 import { releaseEvidence, releases, type EvidenceKind } from './releases.tables.js';
 import { olderThan } from '../../platform/database/keyset.js';
@@ -106,6 +106,18 @@ export async function upsertEvidence(
 
 export async function evidenceOf(executor: Executor, releaseId: string): Promise<EvidenceRow[]> {
   return executor.select().from(releaseEvidence).where(eq(releaseEvidence.releaseId, releaseId));
+}
+
+/** The evidence of a page of releases in one query (a list shows each release's evidence). */
+export async function evidenceOfReleases(
+  executor: Executor,
+  releaseIds: readonly string[],
+): Promise<EvidenceRow[]> {
+  if (releaseIds.length === 0) return [];
+  return executor
+    .select()
+    .from(releaseEvidence)
+    .where(inArray(releaseEvidence.releaseId, [...releaseIds]));
 }
 
 /** The newest release of a service: where its entry stages' auto-promotion should be. */

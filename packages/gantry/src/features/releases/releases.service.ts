@@ -11,6 +11,7 @@ import { parseEvidence, parseMigrationCheck } from './evidence/evidence.js';
 import { verifyDigestSignature } from './evidence/signature.js';
 import {
   evidenceOf,
+  evidenceOfReleases,
   findRelease,
   findReleaseByDigest,
   insertRelease,
@@ -76,6 +77,9 @@ export interface ReleaseWithEvidence {
   release: Release;
   evidence: EvidenceRow[];
 }
+
+/** A release in a list, with its evidence beside it. */
+export type ReleaseListItem = Release & { evidence: EvidenceRow[] };
 
 interface ParsedEvidence {
   kind: EvidenceKind;
@@ -211,8 +215,18 @@ export class ReleasesService {
     return { release, evidence: await evidenceOf(this.database.db, release.id) };
   }
 
-  list(filter: ReleasePageFilter): Promise<Release[]> {
-    return listReleases(this.database.db, filter);
+  /** A page of releases, each with its evidence. */
+  async list(filter: ReleasePageFilter): Promise<ReleaseListItem[]> {
+    const { db } = this.database;
+    const page = await listReleases(db, filter);
+    const evidence = await evidenceOfReleases(
+      db,
+      page.map((release) => release.id),
+    );
+    return page.map((release) => ({
+      ...release,
+      evidence: evidence.filter((row) => row.releaseId === release.id),
+    }));
   }
 
   private async storeEvidence(
