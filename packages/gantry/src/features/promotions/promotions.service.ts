@@ -307,16 +307,25 @@ export class PromotionsService {
     return promotion;
   }
 
+  /**
+   * The promotion with its rollout, transitions and decisions, from one
+   * snapshot. Read statement by statement (read committed), a rollout could
+   * already show Paused beside the promotion's message from before the pause.
+   */
   async get(id: string): Promise<PromotionDetail> {
-    const { db } = this.database;
-    const promotion = await this.promotionOf(db, id);
-    const rollout = await findRolloutDetail(db, id);
-    return {
-      promotion,
-      transitions: await transitionsOf(db, id),
-      decisions: await decisionsOf(db, id),
-      ...(rollout ? { rollout } : {}),
-    };
+    return this.database.db.transaction(
+      async (tx) => {
+        const promotion = await this.promotionOf(tx, id);
+        const rollout = await findRolloutDetail(tx, id);
+        return {
+          promotion,
+          transitions: await transitionsOf(tx, id),
+          decisions: await decisionsOf(tx, id),
+          ...(rollout ? { rollout } : {}),
+        };
+      },
+      { isolationLevel: 'repeatable read', accessMode: 'read only' },
+    );
   }
 
   list(filter: PromotionFilter): Promise<Promotion[]> {
