@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from './browser.js';
 import { REPOSITORY_ROOT, startDemo, type DemoProcess } from './demo-process.js';
@@ -61,6 +61,29 @@ async function approve(reason: string): Promise<void> {
   await dialog.getByLabel(/Reason/).fill(reason);
   await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
   await dialog.waitFor({ state: 'detached' });
+}
+
+/** The same with the keyboard alone: Tab to the button, Enter, type the reason, Tab to confirm, Enter. */
+async function approveWithKeyboard(reason: string): Promise<void> {
+  await tabTo(page.getByRole('button', { name: 'Approve', exact: true }));
+  await page.keyboard.press('Enter');
+  const dialog = page.getByRole('dialog');
+  await dialog.waitFor();
+  await tabTo(dialog.getByLabel(/Reason/));
+  await page.keyboard.type(reason);
+  await tabTo(dialog.getByRole('button', { name: 'Approve', exact: true }));
+  await page.keyboard.press('Enter');
+  await dialog.waitFor({ state: 'detached' });
+}
+
+/** Presses Tab until `target` has the focus; fails when it cannot be reached that way. */
+async function tabTo(target: Locator, limit = 100): Promise<void> {
+  await target.waitFor();
+  for (let presses = 0; presses < limit; presses++) {
+    if (await target.evaluate((element) => element === document.activeElement)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`could not reach ${String(target)} with ${limit} presses of Tab`);
 }
 
 beforeAll(async () => {
@@ -134,10 +157,10 @@ describe('the dashboard, end to end', () => {
     expect(timeline).toContain('approving from the dashboard');
   });
 
-  it('follows the faulty canary live until its analysis rolls it back', async () => {
+  it('approves the faulty canary with the keyboard alone and follows it live until its analysis rolls it back', async () => {
     const faulty = await waitingForApproval(1);
     await page.goto(faulty.url);
-    await approve('let the canary decide');
+    await approveWithKeyboard('let the canary decide');
     // No reload from here on: the page follows the stream.
     await page
       .locator('.promotion-phase')
