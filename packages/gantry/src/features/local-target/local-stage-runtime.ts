@@ -594,7 +594,7 @@ export class LocalStages {
       runtime.proxy?.drained(version, timeout),
       runtime.preview?.drained(version, timeout),
     ]).catch(() => {
-      const inFlight = (runtime.proxy?.inFlight(version) ?? 0) + (runtime.preview?.inFlight(version) ?? 0);
+      const inFlight = inFlightOn(runtime, version);
       this.options.logger.warn(
         { service: runtime.service, stage: runtime.stage, version, inFlight },
         `${inFlight} ${inFlight === 1 ? 'request' : 'requests'} to ${version} still running after the drain timeout (${running.target.drainTimeout.text}); stopping its replicas cuts them`,

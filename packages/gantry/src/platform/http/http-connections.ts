@@ -25,8 +25,9 @@ export class HttpConnections {
       const socket = request.socket;
       this.requestsInFlight.set(socket, (this.requestsInFlight.get(socket) ?? 0) + 1);
       response.once('close', () => {
-        const left = (this.requestsInFlight.get(socket) ?? 1) - 1;
-        if (!this.requestsInFlight.has(socket)) return;
+        const inFlight = this.requestsInFlight.get(socket);
+        if (inFlight === undefined) return; // the connection closed first
+        const left = inFlight - 1;
         this.requestsInFlight.set(socket, left);
         if (this.closing && left === 0) socket.destroySoon();
       });
